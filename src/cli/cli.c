@@ -1,0 +1,103 @@
+/*
+ * cli.c — helpers shared by the subcommands (see cli.h).
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const cli_command_t *cli_find(const char *name)
+{
+    for (const cli_command_t *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("cxloop: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_usage_error(const cli_command_t *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("cxloop: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "cxloop: see 'cxloop %s --help'\n", cmd->name);
+    return CLI_USAGE;
+}
+
+bool cli_wants_help(const char *command_name, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            const cli_command_t *cmd = cli_find(command_name);
+            if (cmd)
+                fputs(cmd->usage, stdout);
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *cli_db_path(const char *db_option)
+{
+    if (db_option && *db_option)
+        return db_option;
+    const char *env = getenv("CXLOOP_DB");
+    return env && *env ? env : NULL;
+}
+
+int cli_open_store(const char *path, bool create, store_t **out)
+{
+    char err[512];
+    store_options_t opt = {.path = path, .create = create, .readers = 2};
+    cx_result rc = store_open(&opt, out, err, sizeof err);
+    if (rc) {
+        cli_error("%s", err[0] ? err : cx_result_text(rc));
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+char *cli_read_stdin_line(void)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    return line;
+}
+
+bool cli_parse_long(const char *s, long min, long max, long *out)
+{
+    if (!s || !*s)
+        return false;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}

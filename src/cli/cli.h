@@ -1,0 +1,52 @@
+/*
+ * cli.h — what every subcommand shares: the command table entry, exit
+ * codes, error reporting, option helpers and opening the store.
+ *
+ * The contract automation relies on: errors go to stderr as
+ * "cxloop: what is wrong" (with FILE:LINE:COLUMN: for input files), exit
+ * status 0 for success, 1 for a failure, 2 for a usage error; every command
+ * answers --help on stdout with status 0; CXLOOP_DB stands in for --db.
+ */
+#ifndef CX_CLI_H
+#define CX_CLI_H
+
+#include <stdbool.h>
+
+#include "store/store.h"
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary; /* one line for `cxloop help` */
+    const char *usage;   /* the full --help text */
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} cli_command_t;
+
+/* The table (main.c); NULL-terminated. */
+extern const cli_command_t cli_commands[];
+const cli_command_t *cli_find(const char *name);
+
+/* "cxloop: " + message + newline on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the usage error and a hint to --help; returns CLI_USAGE. */
+int cli_usage_error(const cli_command_t *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* true (after printing the usage on stdout) when argv holds --help or -h. */
+bool cli_wants_help(const char *command_name, int argc, char **argv);
+
+/* The database path: the --db value, else $CXLOOP_DB, else NULL. */
+const char *cli_db_path(const char *db_option);
+
+/* Opens the store, printing any error; returns CLI_OK or CLI_FAIL. */
+int cli_open_store(const char *path, bool create, store_t **out);
+
+/* Reads one line from stdin without its newline (for --*-stdin options).
+ * Returns a malloc'd string (caller frees) or NULL at EOF/error. */
+char *cli_read_stdin_line(void);
+
+/* Parses a decimal integer in [min, max]; false if malformed. */
+bool cli_parse_long(const char *s, long min, long max, long *out);
+
+#endif

@@ -1,0 +1,633 @@
+/*
+ * db_sqlite.c — the SQLite backend: connections, the statement interface of
+ * db.h, the writer thread with group commit, the read pool, migrations and
+ * online backup.
+ *
+ * This is the only file that includes sqlite3.h and the only place where
+ * SQLite-specific SQL (pragmas, savepoint handling) is written.
+ *
+ * Durability: the database runs in WAL mode with synchronous=FULL, so a
+ * COMMIT returns after the WAL is fsynced. Many concurrent store_write calls
+ * share one COMMIT (group commit): the writer thread takes every job queued
+ * while the previous batch was committing, runs each under a savepoint and
+ * commits once. Callers are woken only after that COMMIT returned, so an
+ * acknowledged write is on disk.
+ *
+ * Threads: one writer thread owns the write connection. Read connections
+ * are pooled; each is used by one thread at a time (SQLITE_OPEN_NOMUTEX).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/db.h"
+#include "store/schema.h"
+#include "store/store.h"
+#include "sys/log.h"
+
+/* ---- connections and the statement cache ------------------------------ */
+
+struct db_stmt {
+    sqlite3_stmt *st;
+    const char *sql; /* cache key: the literal's address */
+    db_conn_t *conn;
+};
+
+struct db_conn {
+    sqlite3 *handle;
+    db_stmt_t **cache; /* open addressing by sql address */
+    size_t cache_size; /* power of two */
+    size_t cache_used;
+};
+
+static void conn_close(db_conn_t *db)
+{
+    if (!db)
+        return;
+    for (size_t i = 0; i < db->cache_size; i++) {
+        if (db->cache[i]) {
+            sqlite3_finalize(db->cache[i]->st);
+            free(db->cache[i]);
+        }
+    }
+    free(db->cache);
+    sqlite3_close(db->handle);
+    free(db);
+}
+
+/* Runs SQL without results (pragmas, DDL, transaction control). */
+static int conn_exec(db_conn_t *db, const char *sql)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(db->handle, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite: %s: %s", err ? err : sqlite3_errstr(rc), sql);
+        sqlite3_free(err);
+    }
+    return rc;
+}
+
+static cx_result conn_open(const char *path, bool writer, bool create, db_conn_t **out,
+                           char *errbuf, size_t errlen)
+{
+    *out = NULL;
+    db_conn_t *db = calloc(1, sizeof *db);
+    if (!db)
+        return CX_ERR_NOMEM;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (create)
+        flags |= SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &db->handle, flags, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(errbuf, errlen, "%s: %s", path,
+                 db->handle ? sqlite3_errmsg(db->handle) : sqlite3_errstr(rc));
+        conn_close(db);
+        return rc == SQLITE_CANTOPEN ? CX_ERR_NOT_FOUND : CX_ERR_STORE;
+    }
+    sqlite3_extended_result_codes(db->handle, 1);
+    sqlite3_busy_timeout(db->handle, 10000);
+    db->cache_size = 64;
+    db->cache = calloc(db->cache_size, sizeof *db->cache);
+    if (!db->cache) {
+        conn_close(db);
+        return CX_ERR_NOMEM;
+    }
+    const char *setup = writer ? "PRAGMA journal_mode=WAL;"
+                                 "PRAGMA synchronous=FULL;"
+                                 "PRAGMA foreign_keys=ON;"
+                                 "PRAGMA temp_store=MEMORY;"
+                                 "PRAGMA cache_size=-65536;"
+                               : "PRAGMA foreign_keys=ON;"
+                                 "PRAGMA query_only=ON;"
+                                 "PRAGMA temp_store=MEMORY;"
+                                 "PRAGMA cache_size=-16384;"
+                                 "PRAGMA mmap_size=268435456;";
+    if (conn_exec(db, setup) != SQLITE_OK) {
+        snprintf(errbuf, errlen, "%s: %s", path, sqlite3_errmsg(db->handle));
+        conn_close(db);
+        return CX_ERR_STORE;
+    }
+    /* A file that is not a database fails on its first read. */
+    sqlite3_stmt *probe = NULL;
+    rc = sqlite3_prepare_v2(db->handle, "SELECT count(*) FROM sqlite_schema", -1, &probe, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(probe);
+    sqlite3_finalize(probe);
+    if (rc != SQLITE_ROW) {
+        snprintf(errbuf, errlen, "%s: %s", path, sqlite3_errmsg(db->handle));
+        conn_close(db);
+        return CX_ERR_STORE;
+    }
+    *out = db;
+    return CX_OK;
+}
+
+static size_t cache_slot(const db_conn_t *db, const char *sql)
+{
+    uintptr_t h = (uintptr_t)sql;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 7) & (db->cache_size - 1);
+}
+
+static bool cache_grow(db_conn_t *db)
+{
+    size_t old_size = db->cache_size;
+    db_stmt_t **old = db->cache;
+    db->cache_size = old_size * 2;
+    db->cache = calloc(db->cache_size, sizeof *db->cache);
+    if (!db->cache) {
+        db->cache = old;
+        db->cache_size = old_size;
+        return false;
+    }
+    for (size_t i = 0; i < old_size; i++) {
+        if (!old[i])
+            continue;
+        size_t j = cache_slot(db, old[i]->sql);
+        while (db->cache[j])
+            j = (j + 1) & (db->cache_size - 1);
+        db->cache[j] = old[i];
+    }
+    free(old);
+    return true;
+}
+
+db_stmt_t *db_prepare(db_conn_t *db, const char *sql)
+{
+    size_t i = cache_slot(db, sql);
+    while (db->cache[i]) {
+        if (db->cache[i]->sql == sql) {
+            sqlite3_reset(db->cache[i]->st);
+            sqlite3_clear_bindings(db->cache[i]->st);
+            return db->cache[i];
+        }
+        i = (i + 1) & (db->cache_size - 1);
+    }
+    if ((db->cache_used + 1) * 2 > db->cache_size) {
+        if (!cache_grow(db))
+            return NULL;
+        i = cache_slot(db, sql);
+        while (db->cache[i])
+            i = (i + 1) & (db->cache_size - 1);
+    }
+    db_stmt_t *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    int rc = sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->st, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite prepare: %s: %s", sqlite3_errmsg(db->handle), sql);
+        free(st);
+        return NULL;
+    }
+    st->sql = sql;
+    st->conn = db;
+    db->cache[i] = st;
+    db->cache_used++;
+    return st;
+}
+
+void db_done(db_stmt_t *st)
+{
+    if (!st)
+        return;
+    sqlite3_reset(st->st);
+    sqlite3_clear_bindings(st->st);
+}
+
+void db_bind_int(db_stmt_t *st, int idx, int64_t v) { sqlite3_bind_int64(st->st, idx, v); }
+void db_bind_double(db_stmt_t *st, int idx, double v) { sqlite3_bind_double(st->st, idx, v); }
+void db_bind_null(db_stmt_t *st, int idx) { sqlite3_bind_null(st->st, idx); }
+
+void db_bind_text(db_stmt_t *st, int idx, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st->st, idx, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st->st, idx);
+}
+
+void db_bind_textn(db_stmt_t *st, int idx, const char *s, size_t n)
+{
+    if (s)
+        sqlite3_bind_text64(st->st, idx, s, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    else
+        sqlite3_bind_null(st->st, idx);
+}
+
+void db_bind_blob(db_stmt_t *st, int idx, const void *p, size_t n)
+{
+    sqlite3_bind_blob64(st->st, idx, p, n, SQLITE_TRANSIENT);
+}
+
+db_step_result db_step(db_stmt_t *st)
+{
+    int rc = sqlite3_step(st->st);
+    if (rc == SQLITE_ROW)
+        return DB_ROW;
+    if (rc == SQLITE_DONE)
+        return DB_DONE;
+    if ((rc & 0xFF) == SQLITE_CONSTRAINT)
+        return DB_CONSTRAINT;
+    log_error("sqlite step: %s: %s", sqlite3_errmsg(st->conn->handle), st->sql);
+    return DB_ERROR;
+}
+
+bool db_column_is_null(db_stmt_t *st, int col)
+{
+    return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+}
+int64_t db_column_int(db_stmt_t *st, int col) { return sqlite3_column_int64(st->st, col); }
+double db_column_double(db_stmt_t *st, int col) { return sqlite3_column_double(st->st, col); }
+size_t db_column_bytes(db_stmt_t *st, int col) { return (size_t)sqlite3_column_bytes(st->st, col); }
+const void *db_column_blob(db_stmt_t *st, int col) { return sqlite3_column_blob(st->st, col); }
+
+const char *db_column_text(db_stmt_t *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st->st, col);
+    return t ? (const char *)t : "";
+}
+
+cx_result db_exec_stmt(db_stmt_t *st)
+{
+    if (!st)
+        return CX_ERR_STORE;
+    db_step_result r = db_step(st);
+    while (r == DB_ROW)
+        r = db_step(st);
+    db_done(st);
+    if (r == DB_DONE)
+        return CX_OK;
+    return r == DB_CONSTRAINT ? CX_ERR_CONFLICT : CX_ERR_STORE;
+}
+
+int64_t db_changes(db_conn_t *db) { return sqlite3_changes64(db->handle); }
+
+cx_result db_query_int(db_stmt_t *st, int64_t *out)
+{
+    if (!st)
+        return CX_ERR_STORE;
+    db_step_result r = db_step(st);
+    cx_result rc;
+    if (r == DB_ROW) {
+        *out = db_column_int(st, 0);
+        rc = CX_OK;
+    } else {
+        rc = r == DB_DONE ? CX_ERR_NOT_FOUND : CX_ERR_STORE;
+    }
+    db_done(st);
+    return rc;
+}
+
+/* ---- the store: writer thread, read pool ------------------------------- */
+
+typedef struct write_job {
+    store_job_fn fn;
+    void *arg;
+    cx_result rc;
+    bool done;
+    struct write_job *next;
+} write_job_t;
+
+struct store {
+    char *path;
+    db_conn_t *writer;
+    int max_batch;
+
+    pthread_t writer_thread;
+    pthread_mutex_t lock;       /* queue, stats and shutdown flag */
+    pthread_cond_t job_queued;  /* writer waits for work */
+    pthread_cond_t batch_done;  /* callers wait for their commit */
+    write_job_t *queue_head, *queue_tail;
+    bool stopping;
+    store_stats_t stats;
+
+    pthread_mutex_t pool_lock;
+    pthread_cond_t pool_free;
+    db_conn_t **readers;
+    int nreaders;
+    int nidle;
+    db_conn_t **idle;
+};
+
+int64_t store_now(void) { return (int64_t)time(NULL); }
+
+int store_schema_latest(void) { return schema_migration_count(); }
+
+static int conn_user_version(db_conn_t *db)
+{
+    sqlite3_stmt *st = NULL;
+    int version = -1;
+    if (sqlite3_prepare_v2(db->handle, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return version;
+}
+
+int store_schema_version(store_t *s) { return conn_user_version(s->writer); }
+
+static cx_result migrate(db_conn_t *db, int target, char *errbuf, size_t errlen)
+{
+    int version = conn_user_version(db);
+    if (version < 0) {
+        snprintf(errbuf, errlen, "cannot read the schema version");
+        return CX_ERR_STORE;
+    }
+    if (version > schema_migration_count()) {
+        snprintf(errbuf, errlen,
+                 "the database is at schema version %d, newer than this cxloop (%d); "
+                 "upgrade cxloop",
+                 version, schema_migration_count());
+        return CX_ERR_INVALID;
+    }
+    for (int v = version + 1; v <= target; v++) {
+        char set_version[64];
+        snprintf(set_version, sizeof set_version, "PRAGMA user_version=%d", v);
+        if (conn_exec(db, "BEGIN IMMEDIATE") != SQLITE_OK)
+            goto failed;
+        if (conn_exec(db, schema_migration_sql(v)) != SQLITE_OK ||
+            conn_exec(db, set_version) != SQLITE_OK) {
+            conn_exec(db, "ROLLBACK");
+            goto failed;
+        }
+        if (conn_exec(db, "COMMIT") != SQLITE_OK) {
+            conn_exec(db, "ROLLBACK");
+            goto failed;
+        }
+        if (v > 1 || version > 0)
+            log_info("store: migrated to schema version %d", v);
+        continue;
+    failed:
+        snprintf(errbuf, errlen, "migration %d failed: %s", v, sqlite3_errmsg(db->handle));
+        return CX_ERR_STORE;
+    }
+    return CX_OK;
+}
+
+/* Runs one batch: a transaction with a savepoint per job. */
+static void writer_run_batch(store_t *s, write_job_t *batch)
+{
+    db_conn_t *db = s->writer;
+    bool began = conn_exec(db, "BEGIN IMMEDIATE") == SQLITE_OK;
+    int ok_jobs = 0;
+    for (write_job_t *j = batch; j; j = j->next) {
+        if (!began) {
+            j->rc = CX_ERR_STORE;
+            continue;
+        }
+        if (conn_exec(db, "SAVEPOINT job") != SQLITE_OK) {
+            j->rc = CX_ERR_STORE;
+            continue;
+        }
+        j->rc = j->fn(db, j->arg);
+        if (j->rc != CX_OK)
+            conn_exec(db, "ROLLBACK TO job");
+        else
+            ok_jobs++;
+        conn_exec(db, "RELEASE job");
+    }
+    if (began && conn_exec(db, "COMMIT") != SQLITE_OK) {
+        conn_exec(db, "ROLLBACK");
+        for (write_job_t *j = batch; j; j = j->next)
+            if (j->rc == CX_OK)
+                j->rc = CX_ERR_STORE;
+    }
+    (void)ok_jobs;
+}
+
+static void *writer_main(void *arg)
+{
+    store_t *s = arg;
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        while (!s->queue_head && !s->stopping)
+            pthread_cond_wait(&s->job_queued, &s->lock);
+        if (!s->queue_head && s->stopping)
+            break;
+        /* take up to max_batch jobs */
+        write_job_t *batch = s->queue_head, *last = batch;
+        int n = 1;
+        while (last->next && n < s->max_batch) {
+            last = last->next;
+            n++;
+        }
+        s->queue_head = last->next;
+        if (!s->queue_head)
+            s->queue_tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&s->lock);
+
+        writer_run_batch(s, batch);
+
+        pthread_mutex_lock(&s->lock);
+        s->stats.commits++;
+        s->stats.jobs += (uint64_t)n;
+        if ((uint64_t)n > s->stats.largest_batch)
+            s->stats.largest_batch = (uint64_t)n;
+        /* job structs live on callers' stacks: read next before done */
+        for (write_job_t *j = batch; j;) {
+            write_job_t *next = j->next;
+            j->done = true;
+            j = next;
+        }
+        pthread_cond_broadcast(&s->batch_done);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+cx_result store_write(store_t *s, store_job_fn fn, void *arg)
+{
+    write_job_t job = {.fn = fn, .arg = arg, .rc = CX_OK, .done = false, .next = NULL};
+    pthread_mutex_lock(&s->lock);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->lock);
+        return CX_ERR_BUSY;
+    }
+    if (s->queue_tail)
+        s->queue_tail->next = &job;
+    else
+        s->queue_head = &job;
+    s->queue_tail = &job;
+    pthread_cond_signal(&s->job_queued);
+    while (!job.done)
+        pthread_cond_wait(&s->batch_done, &s->lock);
+    pthread_mutex_unlock(&s->lock);
+    return job.rc;
+}
+
+static db_conn_t *pool_acquire(store_t *s)
+{
+    pthread_mutex_lock(&s->pool_lock);
+    while (s->nidle == 0)
+        pthread_cond_wait(&s->pool_free, &s->pool_lock);
+    db_conn_t *db = s->idle[--s->nidle];
+    pthread_mutex_unlock(&s->pool_lock);
+    return db;
+}
+
+static void pool_release(store_t *s, db_conn_t *db)
+{
+    pthread_mutex_lock(&s->pool_lock);
+    s->idle[s->nidle++] = db;
+    pthread_cond_signal(&s->pool_free);
+    pthread_mutex_unlock(&s->pool_lock);
+}
+
+cx_result store_read(store_t *s, store_job_fn fn, void *arg)
+{
+    db_conn_t *db = pool_acquire(s);
+    cx_result rc;
+    if (conn_exec(db, "BEGIN") != SQLITE_OK) {
+        rc = CX_ERR_STORE;
+    } else {
+        rc = fn(db, arg);
+        conn_exec(db, "COMMIT");
+    }
+    pool_release(s, db);
+    return rc;
+}
+
+void store_get_stats(store_t *s, store_stats_t *out)
+{
+    pthread_mutex_lock(&s->lock);
+    *out = s->stats;
+    pthread_mutex_unlock(&s->lock);
+}
+
+static void store_free(store_t *s)
+{
+    for (int i = 0; i < s->nreaders; i++)
+        conn_close(s->readers[i]);
+    free(s->readers);
+    free(s->idle);
+    conn_close(s->writer);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->job_queued);
+    pthread_cond_destroy(&s->batch_done);
+    pthread_mutex_destroy(&s->pool_lock);
+    pthread_cond_destroy(&s->pool_free);
+    free(s->path);
+    free(s);
+}
+
+cx_result store_open(const store_options_t *opt, store_t **out, char *errbuf, size_t errlen)
+{
+    *out = NULL;
+    errbuf[0] = '\0';
+    if (!opt->create && access(opt->path, F_OK) != 0) {
+        snprintf(errbuf, errlen, "%s: no such database (create it with 'cxloop init')",
+                 opt->path);
+        return CX_ERR_NOT_FOUND;
+    }
+    store_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return CX_ERR_NOMEM;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->job_queued, NULL);
+    pthread_cond_init(&s->batch_done, NULL);
+    pthread_mutex_init(&s->pool_lock, NULL);
+    pthread_cond_init(&s->pool_free, NULL);
+    s->max_batch = opt->max_batch > 0 ? opt->max_batch : 256;
+    s->path = strdup(opt->path);
+    if (!s->path) {
+        store_free(s);
+        return CX_ERR_NOMEM;
+    }
+    cx_result rc = conn_open(opt->path, true, opt->create, &s->writer, errbuf, errlen);
+    if (rc) {
+        store_free(s);
+        return rc;
+    }
+    int target = opt->migrate_to > 0 ? opt->migrate_to : schema_migration_count();
+    rc = migrate(s->writer, target, errbuf, errlen);
+    if (rc) {
+        store_free(s);
+        return rc;
+    }
+    s->nreaders = opt->readers > 0 ? opt->readers : 8;
+    s->readers = calloc((size_t)s->nreaders, sizeof *s->readers);
+    s->idle = calloc((size_t)s->nreaders, sizeof *s->idle);
+    if (!s->readers || !s->idle) {
+        store_free(s);
+        return CX_ERR_NOMEM;
+    }
+    for (int i = 0; i < s->nreaders; i++) {
+        rc = conn_open(opt->path, false, false, &s->readers[i], errbuf, errlen);
+        if (rc) {
+            store_free(s);
+            return rc;
+        }
+        s->idle[s->nidle++] = s->readers[i];
+    }
+    if (pthread_create(&s->writer_thread, NULL, writer_main, s) != 0) {
+        snprintf(errbuf, errlen, "cannot start the writer thread");
+        store_free(s);
+        return CX_ERR_INTERNAL;
+    }
+    *out = s;
+    return CX_OK;
+}
+
+void store_close(store_t *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->lock);
+    s->stopping = true;
+    pthread_cond_signal(&s->job_queued);
+    pthread_mutex_unlock(&s->lock);
+    pthread_join(s->writer_thread, NULL);
+    /* fold the WAL back so a copied file is complete on its own */
+    conn_exec(s->writer, "PRAGMA wal_checkpoint(TRUNCATE)");
+    store_free(s);
+}
+
+cx_result store_backup(store_t *s, const char *dest, char *errbuf, size_t errlen)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dest, (long)getpid()) >= (int)sizeof tmp) {
+        snprintf(errbuf, errlen, "%s: path too long", dest);
+        return CX_ERR_INVALID;
+    }
+    sqlite3 *out = NULL;
+    int rc = sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(errbuf, errlen, "%s: %s", dest, out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
+        sqlite3_close(out);
+        return CX_ERR_IO;
+    }
+    db_conn_t *src = pool_acquire(s);
+    /* A single step copies every page under one read snapshot; in WAL mode
+     * writers go on meanwhile. */
+    sqlite3_backup *bk = sqlite3_backup_init(out, "main", src->handle, "main");
+    if (bk) {
+        rc = sqlite3_backup_step(bk, -1);
+        sqlite3_backup_finish(bk);
+    } else {
+        rc = sqlite3_errcode(out);
+    }
+    pool_release(s, src);
+    if (rc == SQLITE_DONE)
+        rc = sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(errbuf, errlen, "%s: backup failed: %s", dest, sqlite3_errmsg(out));
+        sqlite3_close(out);
+        unlink(tmp);
+        return CX_ERR_IO;
+    }
+    sqlite3_close(out);
+    if (rename(tmp, dest) != 0) {
+        snprintf(errbuf, errlen, "%s: %s", dest, strerror(errno));
+        unlink(tmp);
+        return CX_ERR_IO;
+    }
+    return CX_OK;
+}

@@ -1,0 +1,73 @@
+/*
+ * store.h — the state of one organisation: opening it, and running reads
+ * and writes against it.
+ *
+ * All SQL of cxloop lives under src/store. Callers above (cli, web, jobs)
+ * never see SQL: they call the store_* functions of the domain headers
+ * (users.h, sessions.h, ...) inside a job given to store_read or
+ * store_write, which hand the job a connection:
+ *
+ *   static cx_result add_user_job(db_conn_t *db, void *arg) { ... }
+ *   rc = store_write(store, add_user_job, &args);
+ *
+ * Writes: every store_write job runs inside a transaction on the single
+ * writer connection. Jobs that arrive together are batched into one
+ * transaction (group commit): each job runs under its own savepoint, so a
+ * failing job is rolled back alone, and store_write returns only after the
+ * batch's COMMIT is durable (WAL with synchronous=FULL). A non-CX_OK
+ * result from the job means nothing of it was written.
+ *
+ * Reads: store_read runs the job on a pooled read-only connection inside a
+ * read transaction, so it sees one consistent snapshot.
+ *
+ * A job must not call store_read or store_write itself (it would deadlock
+ * or see another snapshot); compose domain functions inside one job.
+ */
+#ifndef CX_STORE_H
+#define CX_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/result.h"
+#include "store/db.h"
+
+typedef struct store store_t;
+
+typedef cx_result (*store_job_fn)(db_conn_t *db, void *arg);
+
+typedef struct store_options {
+    const char *path;    /* database file */
+    bool create;         /* create the file if missing (else CX_ERR_NOT_FOUND) */
+    int readers;         /* read connections in the pool; 0 = 8 */
+    int max_batch;       /* jobs per group commit at most; 0 = 256 */
+    int migrate_to;      /* stop at this schema version (tests); 0 = newest */
+} store_options_t;
+
+/* Opens (and if asked creates) the database, applies pending migrations and
+ * starts the writer. On failure *out is NULL and a message is in errbuf. */
+cx_result store_open(const store_options_t *opt, store_t **out, char *errbuf, size_t errlen);
+/* Finishes queued writes, stops the writer, closes every connection. */
+void store_close(store_t *s);
+
+cx_result store_read(store_t *s, store_job_fn fn, void *arg);
+cx_result store_write(store_t *s, store_job_fn fn, void *arg);
+
+/* Online copy to dest (SQLite backup API), consistent while writers run. */
+cx_result store_backup(store_t *s, const char *dest, char *errbuf, size_t errlen);
+
+/* Schema version the database is at, and the newest this binary knows. */
+int store_schema_version(store_t *s);
+int store_schema_latest(void);
+
+typedef struct store_stats {
+    uint64_t commits;     /* transactions committed by the writer */
+    uint64_t jobs;        /* write jobs run */
+    uint64_t largest_batch;
+} store_stats_t;
+void store_get_stats(store_t *s, store_stats_t *out);
+
+/* Current time as Unix seconds (UTC); one clock for everything stored. */
+int64_t store_now(void);
+
+#endif
