@@ -25,7 +25,8 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 SOURCES   := $(sort $(wildcard src/*.c src/*/*.c))
-LIB_SOURCES := $(filter-out src/main.c,$(SOURCES))
+# what unit tests link: everything below the command line
+LIB_SOURCES := $(filter-out src/main.c src/cli/%,$(SOURCES))
 ASSETS    := $(sort $(wildcard web/*))
 OBJECTS   := $(SOURCES:%.c=build/%.o)
 SAN_OBJECTS := $(SOURCES:%.c=build/asan/%.o)

@@ -101,3 +101,51 @@ bool cli_parse_long(const char *s, long min, long max, long *out)
     *out = v;
     return true;
 }
+
+int cli_parse_options(const cli_command_t *cmd, int argc, char **argv, int first,
+                      const cli_option_t *options, int *npositional)
+{
+    int positional = 0;
+    bool only_positional = false;
+    for (int i = first; i < argc; i++) {
+        const char *arg = argv[i];
+        if (only_positional || arg[0] != '-' || arg[1] != '-' || arg[2] == '\0') {
+            if (!only_positional && strcmp(arg, "--") == 0) {
+                only_positional = true;
+                continue;
+            }
+            if (!npositional)
+                return cli_usage_error(cmd, "unexpected argument '%s'", arg);
+            argv[first + positional++] = argv[i];
+            continue;
+        }
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t name_len = eq ? (size_t)(eq - name) : strlen(name);
+        const cli_option_t *opt = options;
+        while (opt->name && (strlen(opt->name) != name_len || strncmp(opt->name, name, name_len)))
+            opt++;
+        if (!opt->name)
+            return cli_usage_error(cmd, "unknown option '--%.*s'", (int)name_len, name);
+        if (opt->flag) {
+            if (eq)
+                return cli_usage_error(cmd, "option '--%s' takes no value", opt->name);
+            *opt->flag = true;
+            continue;
+        }
+        const char *value;
+        if (eq) {
+            value = eq + 1;
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            return cli_usage_error(cmd, "option '--%s' needs a value", opt->name);
+        }
+        if (*opt->value)
+            return cli_usage_error(cmd, "option '--%s' given twice", opt->name);
+        *opt->value = value;
+    }
+    if (npositional)
+        *npositional = positional;
+    return CLI_OK;
+}

@@ -36,6 +36,21 @@ int cli_usage_error(const cli_command_t *cmd, const char *fmt, ...)
 /* true (after printing the usage on stdout) when argv holds --help or -h. */
 bool cli_wants_help(const char *command_name, int argc, char **argv);
 
+/* Options of a command, declared once in a table: `--name VALUE`,
+ * `--name=VALUE` or a bare flag. A NULL name ends the table. */
+typedef struct cli_option {
+    const char *name;    /* without the leading dashes */
+    const char **value;  /* set for options that take a value */
+    bool *flag;          /* set for flags */
+} cli_option_t;
+
+/* Parses argv[first..argc) against the table. Positional arguments are
+ * moved to the front of argv[first..] and counted in *npositional (pass
+ * NULL to refuse them). Prints a usage error and returns CLI_USAGE for an
+ * unknown option, a missing value or a repeated option. */
+int cli_parse_options(const cli_command_t *cmd, int argc, char **argv, int first,
+                      const cli_option_t *options, int *npositional);
+
 /* The database path: the --db value, else $CXLOOP_DB, else NULL. */
 const char *cli_db_path(const char *db_option);
 

@@ -21,6 +21,7 @@ void buf_init(buf_t *b, size_t cap)
     b->alloc = 0;
     b->cap = cap ? cap : BUF_DEFAULT_CAP;
     b->failed = false;
+    b->over_cap = false;
 }
 
 void buf_free(buf_t *b)
@@ -34,6 +35,7 @@ void buf_reset(buf_t *b)
 {
     b->len = 0;
     b->failed = false;
+    b->over_cap = false;
     if (b->data)
         b->data[0] = '\0';
 }
@@ -58,7 +60,7 @@ cx_result buf_result(const buf_t *b)
 {
     if (!b->failed)
         return CX_OK;
-    return b->len >= b->cap ? CX_ERR_TOO_LARGE : CX_ERR_NOMEM;
+    return b->over_cap ? CX_ERR_TOO_LARGE : CX_ERR_NOMEM;
 }
 
 const char *buf_str(const buf_t *b) { return b->data ? b->data : ""; }
@@ -70,6 +72,7 @@ static bool buf_reserve(buf_t *b, size_t extra)
         return false;
     if (extra > b->cap - b->len) {
         b->failed = true;
+        b->over_cap = true;
         return false;
     }
     size_t need = b->len + extra + 1;
@@ -108,6 +111,8 @@ void buf_putc(buf_t *b, char c) { buf_append(b, &c, 1); }
 
 void buf_html(buf_t *b, const char *s, size_t len)
 {
+    if (!s)
+        return;
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
         const char *rep;
@@ -128,6 +133,8 @@ void buf_html(buf_t *b, const char *s, size_t len)
 
 void buf_attr(buf_t *b, const char *s, size_t len)
 {
+    if (!s)
+        return;
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
         const char *rep;
@@ -150,6 +157,8 @@ void buf_attr(buf_t *b, const char *s, size_t len)
 
 void buf_url(buf_t *b, const char *s, size_t len)
 {
+    if (!s)
+        return;
     static const char hex[] = "0123456789ABCDEF";
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -199,6 +208,8 @@ static size_t utf8_valid_length(const unsigned char *s, size_t len)
 
 void buf_json(buf_t *b, const char *s, size_t len)
 {
+    if (!s)
+        return;
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;

@@ -40,6 +40,7 @@ typedef struct buf {
     size_t alloc;
     size_t cap;  /* hard limit on len */
     bool failed; /* sticky */
+    bool over_cap; /* the failure was the cap, not memory */
 } buf_t;
 
 /* An empty buffer with the given cap (0 means BUF_DEFAULT_CAP). */

@@ -361,7 +361,7 @@ static cx_result migrate(db_conn_t *db, int target, char *errbuf, size_t errlen)
             conn_exec(db, "ROLLBACK");
             goto failed;
         }
-        if (v > 1 || version > 0)
+        if (version > 0)
             log_info("store: migrated to schema version %d", v);
         continue;
     failed:

@@ -1,0 +1,234 @@
+/*
+ * test_store.c — opening, migrations from every earlier version, group
+ * commit under concurrent writers, savepoint isolation of a failing job,
+ * read snapshots and online backup.
+ */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "store/accounts.h"
+#include "store/feedback.h"
+#include "store/store.h"
+#include "store_fixture.h"
+
+/* The schema as text: every object's type, name and SQL, in name order. */
+static cx_result schema_dump_job(db_conn_t *db, void *arg)
+{
+    buf_t *out = arg;
+    db_stmt_t *st = db_prepare(db, "SELECT type, name, coalesce(sql, '') FROM sqlite_schema"
+                                   " WHERE name NOT LIKE 'sqlite_%' ORDER BY name");
+    cr_assert_not_null(st);
+    while (db_step(st) == DB_ROW)
+        buf_printf(out, "%s %s %s\n", db_column_text(st, 0), db_column_text(st, 1),
+                   db_column_text(st, 2));
+    db_done(st);
+    return CX_OK;
+}
+
+static char *schema_dump(store_t *s)
+{
+    buf_t b;
+    buf_init(&b, 0);
+    cr_assert_eq(store_read(s, schema_dump_job, &b), CX_OK);
+    return buf_detach(&b, NULL);
+}
+
+static cx_result add_marker_user(db_conn_t *db, void *arg)
+{
+    (void)arg;
+    store_user_t u = {.name = "marker", .role = "viewer", .password_hash = "x", .created_at = 1};
+    return store_user_add(db, &u, NULL);
+}
+
+static cx_result find_marker_user(db_conn_t *db, void *arg)
+{
+    arena_t *arena = arg;
+    store_user_t u;
+    return store_user_find_by_name(db, arena, "marker", &u);
+}
+
+Test(store, migrates_a_database_of_every_earlier_version)
+{
+    test_db_t fresh;
+    test_db_make(&fresh);
+    store_t *s = test_db_open(&fresh, 0);
+    cr_assert_eq(store_schema_version(s), store_schema_latest());
+    char *expected = schema_dump(s);
+    store_close(s);
+    test_db_remove(&fresh);
+
+    for (int version = 0; version < store_schema_latest(); version++) {
+        test_db_t t;
+        test_db_make(&t);
+        if (version == 0) {
+            FILE *f = fopen(t.path, "w"); /* an empty file is an empty database */
+            cr_assert_not_null(f);
+            fclose(f);
+        } else {
+            s = test_db_open(&t, version);
+            cr_assert_eq(store_schema_version(s), version);
+            cr_assert_eq(store_write(s, add_marker_user, NULL), CX_OK);
+            store_close(s);
+        }
+        s = test_db_open(&t, 0);
+        cr_assert_eq(store_schema_version(s), store_schema_latest(), "from version %d", version);
+        char *got = schema_dump(s);
+        cr_assert_str_eq(got, expected, "schema after migrating from version %d", version);
+        free(got);
+        if (version > 0) {
+            arena_t arena;
+            arena_init(&arena);
+            cr_assert_eq(store_read(s, find_marker_user, &arena), CX_OK,
+                         "data written at version %d survives", version);
+            arena_free(&arena);
+        }
+        store_close(s);
+        test_db_remove(&t);
+    }
+    free(expected);
+}
+
+Test(store, refuses_a_database_newer_than_the_binary)
+{
+    test_db_t t;
+    test_db_make(&t);
+    store_close(test_db_open(&t, 0));
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'PRAGMA user_version=999'", t.path);
+    cr_assert_eq(system(cmd), 0);
+    char err[512];
+    store_options_t opt = {.path = t.path};
+    store_t *s = NULL;
+    cr_assert_eq(store_open(&opt, &s, err, sizeof err), CX_ERR_INVALID);
+    cr_assert_null(s);
+    cr_assert(strstr(err, "newer") != NULL, "%s", err);
+    test_db_remove(&t);
+}
+
+Test(store, missing_file_is_not_created_without_create)
+{
+    char err[512];
+    store_options_t opt = {.path = "/nonexistent-dir/none.db"};
+    store_t *s = NULL;
+    cr_assert_eq(store_open(&opt, &s, err, sizeof err), CX_ERR_NOT_FOUND);
+    cr_assert(strstr(err, "cxloop init") != NULL);
+}
+
+Test(store, a_file_that_is_not_a_database_is_refused)
+{
+    test_db_t t;
+    test_db_make(&t);
+    FILE *f = fopen(t.path, "w");
+    fputs("this is not a database, just some text that is long enough to matter\n", f);
+    fclose(f);
+    char err[512];
+    store_options_t opt = {.path = t.path};
+    store_t *s = NULL;
+    cr_assert_neq(store_open(&opt, &s, err, sizeof err), CX_OK);
+    cr_assert_null(s);
+    test_db_remove(&t);
+}
+
+typedef struct writer_arg {
+    store_t *store;
+    int thread;
+    int count;
+    int failures;
+} writer_arg_t;
+
+static cx_result add_feedback_job(db_conn_t *db, void *arg)
+{
+    const int *n = arg;
+    char text[64];
+    snprintf(text, sizeof text, "item %d", *n);
+    store_feedback_t item = {.source = "complaint", .text = text, .received_at = *n,
+                             .created_at = *n};
+    return store_feedback_add(db, &item, NULL);
+}
+
+/* Fails after writing: its row must not survive. */
+static cx_result failing_job(db_conn_t *db, void *arg)
+{
+    cx_result rc = add_feedback_job(db, arg);
+    cr_assert_eq(rc, CX_OK);
+    return CX_ERR_INVALID;
+}
+
+static void *writer_thread(void *p)
+{
+    writer_arg_t *w = p;
+    for (int i = 0; i < w->count; i++) {
+        int n = w->thread * 100000 + i;
+        bool fail = i % 10 == 3;
+        cx_result rc = store_write(w->store, fail ? failing_job : add_feedback_job, &n);
+        if (fail)
+            cr_assert_eq(rc, CX_ERR_INVALID);
+        else if (rc != CX_OK)
+            w->failures++;
+    }
+    return NULL;
+}
+
+static cx_result count_feedback(db_conn_t *db, void *arg)
+{
+    *(int64_t *)arg = store_feedback_count(db);
+    return CX_OK;
+}
+
+Test(store, concurrent_writers_share_commits_and_failures_stay_alone)
+{
+    test_db_t t;
+    test_db_make(&t);
+    store_t *s = test_db_open(&t, 0);
+    enum { THREADS = 16, PER_THREAD = 200 };
+    pthread_t threads[THREADS];
+    writer_arg_t args[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        args[i] = (writer_arg_t){.store = s, .thread = i, .count = PER_THREAD};
+        cr_assert_eq(pthread_create(&threads[i], NULL, writer_thread, &args[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(threads[i], NULL);
+        cr_assert_eq(args[i].failures, 0);
+    }
+    int64_t n = 0;
+    cr_assert_eq(store_read(s, count_feedback, &n), CX_OK);
+    cr_assert_eq(n, THREADS * (PER_THREAD - PER_THREAD / 10), "failed jobs leave no rows");
+    store_stats_t stats;
+    store_get_stats(s, &stats);
+    cr_assert_eq(stats.jobs, (uint64_t)THREADS * PER_THREAD);
+    cr_assert(stats.commits < stats.jobs, "jobs were batched: %llu commits for %llu jobs",
+              (unsigned long long)stats.commits, (unsigned long long)stats.jobs);
+    store_close(s);
+
+    /* everything acknowledged is there after reopening */
+    s = test_db_open(&t, 0);
+    cr_assert_eq(store_read(s, count_feedback, &n), CX_OK);
+    cr_assert_eq(n, THREADS * (PER_THREAD - PER_THREAD / 10));
+    store_close(s);
+    test_db_remove(&t);
+}
+
+Test(store, backup_is_a_complete_database)
+{
+    test_db_t t;
+    test_db_make(&t);
+    store_t *s = test_db_open(&t, 0);
+    for (int i = 0; i < 50; i++)
+        cr_assert_eq(store_write(s, add_feedback_job, &i), CX_OK);
+    char dest[160], err[512];
+    snprintf(dest, sizeof dest, "%s/copy.db", t.dir);
+    cr_assert_eq(store_backup(s, dest, err, sizeof err), CX_OK, "%s", err);
+    store_close(s);
+
+    store_options_t opt = {.path = dest};
+    cr_assert_eq(store_open(&opt, &s, err, sizeof err), CX_OK, "%s", err);
+    int64_t n = 0;
+    cr_assert_eq(store_read(s, count_feedback, &n), CX_OK);
+    cr_assert_eq(n, 50);
+    store_close(s);
+    test_db_remove(&t);
+}
