@@ -9,7 +9,9 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer (build/asan/), so every
 # `make check` compiles the tree with both compilers, warnings as errors.
 
-CC        ?= gcc
+ifeq ($(origin CC),default)
+CC        := gcc
+endif
 SAN_CC    ?= clang
 PKGS      := libmicrohttpd sqlite3 jansson libsodium
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
