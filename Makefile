@@ -13,7 +13,7 @@ ifeq ($(origin CC),default)
 CC        := gcc
 endif
 SAN_CC    ?= clang
-PKGS      := libmicrohttpd sqlite3 jansson libsodium
+PKGS      := libmicrohttpd sqlite3 jansson libsodium gsl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
