@@ -194,9 +194,10 @@ static const char migration_2_domain[] =
     ");"
     /* One row per response. score is the main question's answer (NULL when
      * skipped); nps_group is derived from it for NPS/eNPS surveys:
-     * -1 detractor, 0 passive, 1 promoter. */
+     * -1 detractor, 0 passive, 1 promoter. Ids only grow (AUTOINCREMENT), so
+     * the metrics engine can follow new rows by id. */
     "CREATE TABLE responses ("
-    "  id INTEGER PRIMARY KEY,"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT," /* never reused: readers follow ids */
     "  survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,"
     "  customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL,"
     "  invitation_id INTEGER REFERENCES invitations(id) ON DELETE SET NULL,"

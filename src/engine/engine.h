@@ -1,0 +1,128 @@
+/*
+ * engine.h — the metrics engine: every response held in memory as compact
+ * columns, answering "metric × filters × up to two groupings" in one pass.
+ *
+ * Lifecycle: engine_create, then engine_refresh (loads everything the store
+ * has; later calls load only what is new, so writes never trigger a full
+ * rebuild), then any number of concurrent engine_query calls. Refreshes
+ * may run while queries run; a query sees the rows published when it
+ * started (a consistent prefix in id order). One refresh at a time.
+ *
+ * Per response the engine keeps 21 bytes of columns (id 8, local day 2,
+ * survey 2, touchpoint 2, channel 1, language 1, customer 4, main score 1);
+ * customer-level dimensions (segment, account, value tier) are looked up
+ * through the customer, so a customer's new segment applies to all their
+ * responses at the next dimension reload.
+ *
+ * Scores are stored as answered on the survey's main question, except
+ * that an inverted effort scale is flipped at load so that 7 always means
+ * "very easy" (the scale is stored with the question, never guessed).
+ *
+ * Ownership: the engine owns everything it holds; results are owned by the
+ * caller and freed with engine_result_free.
+ */
+#ifndef CX_ENGINE_H
+#define CX_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/result.h"
+#include "core/stats.h"
+#include "store/store.h"
+
+typedef struct engine engine_t;
+
+typedef enum engine_dim {
+    DIM_NONE = 0,
+    DIM_DAY,
+    DIM_WEEK, /* ISO week */
+    DIM_MONTH,
+    DIM_QUARTER,
+    DIM_YEAR,
+    DIM_SURVEY,
+    DIM_TOUCHPOINT,
+    DIM_STAGE,
+    DIM_CHANNEL,
+    DIM_SEGMENT,
+    DIM_ACCOUNT,
+    DIM_LANGUAGE,
+    DIM_TIER,
+    DIM_COUNT
+} engine_dim;
+
+/* "month", "segment", ...; NULL for DIM_NONE. */
+const char *engine_dim_name(engine_dim dim);
+/* DIM_NONE for an unknown name. */
+engine_dim engine_dim_from_name(const char *name);
+bool engine_dim_is_period(engine_dim dim);
+
+cx_result engine_create(engine_t **out);
+void engine_free(engine_t *e);
+
+/* Loads new responses (and reloads the dimension tables when they have
+ * changed). Safe to call while queries run; not from two threads at once. */
+cx_result engine_refresh(engine_t *e, store_t *store);
+/* Reloads the dimension tables unconditionally: customers that changed
+ * segment, account or tier in place are not seen by engine_refresh's
+ * change check, so a server calls this now and then (every minute). */
+cx_result engine_reload_dimensions(engine_t *e, store_t *store);
+
+typedef struct engine_stats {
+    size_t rows;          /* responses held */
+    size_t column_bytes;  /* bytes of per-response columns */
+    size_t total_bytes;   /* everything the engine allocated */
+    int64_t last_id;      /* newest response id held */
+} engine_stats_t;
+void engine_get_stats(engine_t *e, engine_stats_t *out);
+
+#define ENGINE_MAX_FILTERS 16
+#define ENGINE_MAX_VALUES 64
+
+typedef struct engine_filter {
+    engine_dim dim;
+    int nvalues;
+    const char *values[ENGINE_MAX_VALUES]; /* names (or numeric ids) */
+} engine_filter_t;
+
+typedef struct engine_query {
+    const char *metric;    /* nps, csat, ces, enps, count */
+    engine_dim by[2];      /* DIM_NONE for unused */
+    bool has_from, has_to;
+    int32_t from_day, to_day; /* local days since 1970-01-01, inclusive */
+    int nfilters;
+    engine_filter_t filters[ENGINE_MAX_FILTERS];
+    int threads;           /* 0 = automatic */
+} engine_query_t;
+
+typedef struct engine_row {
+    const char *labels[2]; /* per grouping dimension; owned by the result */
+    estimate_t estimate;
+    bool has_change;
+    double change;         /* value minus the previous period's */
+    double p_value;        /* of the change */
+    double q_value;        /* Benjamini–Hochberg over the rows' p-values */
+} engine_row_t;
+
+typedef struct engine_result {
+    char metric[16];
+    engine_dim by[2];
+    size_t nrows;
+    engine_row_t *rows;
+    bool fdr_applied;      /* q_value computed over more than one row */
+    size_t rows_scanned;   /* rows the query looked at */
+    arena_t arena;         /* labels live here */
+} engine_result_t;
+
+/* Runs a query. On CX_ERR_INVALID, err says what is wrong with it (an
+ * unknown metric, dimension or filter value). */
+cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *out, char *err,
+                       size_t errlen);
+void engine_result_free(engine_result_t *r);
+
+/* Parses "YYYY-MM-DD" into a day number; false when malformed. */
+bool engine_parse_day(const char *s, int32_t *day);
+
+#endif

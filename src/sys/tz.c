@@ -1,0 +1,141 @@
+/*
+ * tz.c — local dates in the organisation's time zone (see tz.h).
+ *
+ * Calendar arithmetic on day numbers uses Howard Hinnant's civil-date
+ * algorithms (public-domain formulas, written out here), so only the UTC
+ * offset needs the C library. Offsets are cached per 15-minute slot: every
+ * zone's offset is a multiple of 15 minutes and changes only on slot
+ * boundaries, so the cache is exact.
+ */
+#include "sys/tz.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static char zone_name[64] = "UTC";
+
+bool tz_set(const char *name)
+{
+    if (!name || !*name || strlen(name) >= sizeof zone_name || strstr(name, ".."))
+        return false;
+    /* an unknown zone makes glibc fall back to UTC silently: check the file */
+    char path[128];
+    strcpy(path, "/usr/share/zoneinfo/");
+    strcat(path, name);
+    if (strcmp(name, "UTC") != 0) {
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            return false;
+        fclose(f);
+    }
+    setenv("TZ", name, 1);
+    tzset();
+    strcpy(zone_name, name);
+    return true;
+}
+
+const char *tz_name(void) { return zone_name; }
+
+int32_t tz_days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void tz_civil_from_days(int32_t z, int *year, int *month, int *mday)
+{
+    z += 719468;
+    int era = (z >= 0 ? z : z - 146096) / 146097;
+    int doe = z - era * 146097;
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int y = yoe + era * 400;
+    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int mp = (5 * doy + 2) / 153;
+    int d = doy - (153 * mp + 2) / 5 + 1;
+    int m = mp + (mp < 10 ? 3 : -9);
+    *year = y + (m <= 2);
+    *month = m;
+    *mday = d;
+}
+
+int tz_weekday(int32_t day)
+{
+    /* 1970-01-01 was a Thursday (4) */
+    int w = (int)((day % 7 + 7) % 7); /* 0 = Thursday */
+    return (w + 3) % 7 + 1;
+}
+
+void tz_iso_week(int32_t day, int *iso_year, int *week)
+{
+    /* the Thursday of this week decides the year */
+    int32_t thursday = day - tz_weekday(day) + 4;
+    int y, m, d;
+    tz_civil_from_days(thursday, &y, &m, &d);
+    int32_t jan1 = tz_days_from_civil(y, 1, 1);
+    *iso_year = y;
+    *week = (thursday - jan1) / 7 + 1;
+}
+
+/* Offset cache: slot = t / 900 → local - UTC seconds, for a window of
+ * slots around the first time asked, grown on demand. */
+#define SLOT_SECONDS 900
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int32_t offset_uncached(int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    return (int32_t)tm.tm_gmtoff;
+}
+
+/* A small direct-mapped cache keyed by slot; a miss costs one localtime_r. */
+#define CACHE_SIZE 4096
+static struct {
+    int64_t slot;
+    int32_t offset;
+    bool valid;
+} offset_cache[CACHE_SIZE];
+
+static int32_t utc_offset(int64_t t)
+{
+    int64_t slot = t >= 0 ? t / SLOT_SECONDS : (t - SLOT_SECONDS + 1) / SLOT_SECONDS;
+    size_t i = (size_t)((uint64_t)slot % CACHE_SIZE);
+    pthread_mutex_lock(&cache_lock);
+    if (offset_cache[i].valid && offset_cache[i].slot == slot) {
+        int32_t off = offset_cache[i].offset;
+        pthread_mutex_unlock(&cache_lock);
+        return off;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    int32_t off = offset_uncached(slot * SLOT_SECONDS);
+    pthread_mutex_lock(&cache_lock);
+    offset_cache[i].slot = slot;
+    offset_cache[i].offset = off;
+    offset_cache[i].valid = true;
+    pthread_mutex_unlock(&cache_lock);
+    return off;
+}
+
+int32_t tz_local_day(int64_t t)
+{
+    int64_t local = t + utc_offset(t);
+    return (int32_t)(local >= 0 ? local / 86400 : (local - 86399) / 86400);
+}
+
+int64_t tz_day_start(int32_t day)
+{
+    /* local midnight = UTC midnight - offset; the offset at that instant may
+     * differ by an hour on DST days, so correct once */
+    int64_t guess = (int64_t)day * 86400;
+    int64_t t = guess - utc_offset(guess);
+    int64_t t2 = guess - utc_offset(t);
+    return tz_local_day(t2) == day ? t2 : t;
+}
