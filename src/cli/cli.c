@@ -141,6 +141,13 @@ int cli_parse_options(const cli_command_t *cmd, int argc, char **argv, int first
         } else {
             return cli_usage_error(cmd, "option '--%s' needs a value", opt->name);
         }
+        if (opt->list) {
+            if (*opt->list_count >= opt->list_max)
+                return cli_usage_error(cmd, "option '--%s' given more than %d times", opt->name,
+                                       opt->list_max);
+            opt->list[(*opt->list_count)++] = value;
+            continue;
+        }
         if (*opt->value)
             return cli_usage_error(cmd, "option '--%s' given twice", opt->name);
         *opt->value = value;

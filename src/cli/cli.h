@@ -42,7 +42,16 @@ typedef struct cli_option {
     const char *name;    /* without the leading dashes */
     const char **value;  /* set for options that take a value */
     bool *flag;          /* set for flags */
+    const char **list;   /* set for repeatable options: values in order */
+    int *list_count;
+    int list_max;
 } cli_option_t;
+
+#define CLI_VALUE(option_name, target) {.name = (option_name), .value = (target)}
+#define CLI_FLAG(option_name, target) {.name = (option_name), .flag = (target)}
+#define CLI_LIST(option_name, array, count, max)                                                   \
+    {.name = (option_name), .list = (array), .list_count = (count), .list_max = (max)}
+#define CLI_END {.name = NULL}
 
 /* Parses argv[first..argc) against the table. Positional arguments are
  * moved to the front of argv[first..] and counted in *npositional (pass

@@ -125,11 +125,11 @@ int cmd_apikey(int argc, char **argv)
     const char *action = argv[1];
     const char *db_option = NULL, *name = NULL, *role = NULL, *format = NULL;
     const cli_option_t create_options[] = {
-        {"db", &db_option, NULL}, {"name", &name, NULL}, {"role", &role, NULL}, {NULL, NULL, NULL}};
+        CLI_VALUE("db", &db_option), CLI_VALUE("name", &name), CLI_VALUE("role", &role), CLI_END};
     const cli_option_t list_options[] = {
-        {"db", &db_option, NULL}, {"format", &format, NULL}, {NULL, NULL, NULL}};
+        CLI_VALUE("db", &db_option), CLI_VALUE("format", &format), CLI_END};
     const cli_option_t revoke_options[] = {
-        {"db", &db_option, NULL}, {"name", &name, NULL}, {NULL, NULL, NULL}};
+        CLI_VALUE("db", &db_option), CLI_VALUE("name", &name), CLI_END};
     const cli_option_t *options;
     if (strcmp(action, "create") == 0)
         options = create_options;

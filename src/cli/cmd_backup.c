@@ -24,7 +24,7 @@ int cmd_backup(int argc, char **argv)
     const cli_command_t *self = cli_find("backup");
     const char *db_option = NULL, *out = NULL;
     const cli_option_t options[] = {
-        {"db", &db_option, NULL}, {"out", &out, NULL}, {NULL, NULL, NULL}};
+        CLI_VALUE("db", &db_option), CLI_VALUE("out", &out), CLI_END};
     int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
     if (rc)
         return rc;

@@ -75,10 +75,10 @@ int cmd_init(int argc, char **argv)
     const char *db_option = NULL, *org_name = NULL;
     bool password_stdin = false;
     const cli_option_t options[] = {
-        {"db", &db_option, NULL},
-        {"admin-password-stdin", NULL, &password_stdin},
-        {"org-name", &org_name, NULL},
-        {NULL, NULL, NULL},
+        CLI_VALUE("db", &db_option),
+        CLI_FLAG("admin-password-stdin", &password_stdin),
+        CLI_VALUE("org-name", &org_name),
+        CLI_END,
     };
     int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
     if (rc)

@@ -181,19 +181,19 @@ int cmd_user(int argc, char **argv)
                *email = NULL, *language = NULL, *format = NULL;
     bool password_stdin = false;
     const cli_option_t add_options[] = {
-        {"db", &db_option, NULL},           {"name", &name, NULL},
-        {"role", &role, NULL},              {"display-name", &display_name, NULL},
-        {"email", &email, NULL},            {"language", &language, NULL},
-        {"password-stdin", NULL, &password_stdin}, {NULL, NULL, NULL},
+        CLI_VALUE("db", &db_option),           CLI_VALUE("name", &name),
+        CLI_VALUE("role", &role),              CLI_VALUE("display-name", &display_name),
+        CLI_VALUE("email", &email),            CLI_VALUE("language", &language),
+        CLI_FLAG("password-stdin", &password_stdin), CLI_END,
     };
     const cli_option_t list_options[] = {
-        {"db", &db_option, NULL}, {"format", &format, NULL}, {NULL, NULL, NULL}};
-    const cli_option_t passwd_options[] = {{"db", &db_option, NULL},
-                                           {"name", &name, NULL},
-                                           {"password-stdin", NULL, &password_stdin},
-                                           {NULL, NULL, NULL}};
+        CLI_VALUE("db", &db_option), CLI_VALUE("format", &format), CLI_END};
+    const cli_option_t passwd_options[] = {CLI_VALUE("db", &db_option),
+                                           CLI_VALUE("name", &name),
+                                           CLI_FLAG("password-stdin", &password_stdin),
+                                           CLI_END};
     const cli_option_t name_options[] = {
-        {"db", &db_option, NULL}, {"name", &name, NULL}, {NULL, NULL, NULL}};
+        CLI_VALUE("db", &db_option), CLI_VALUE("name", &name), CLI_END};
     const cli_option_t *options;
     if (strcmp(action, "add") == 0)
         options = add_options;
