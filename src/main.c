@@ -21,6 +21,7 @@ const cli_command_t cli_commands[] = {
     COMMAND(apikey, "create, list and revoke API keys"),
     COMMAND(backup, "copy the database safely while it is in use"),
     COMMAND(gen, "write synthetic data for tests and benchmarks"),
+    COMMAND(metrics, "NPS, CSAT, CES, eNPS with intervals, by period and segment"),
     {NULL, NULL, NULL, NULL},
 };
 

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/accounts.h"
 #include "store/metrics_source.h"
 #include "sys/tz.h"
 
@@ -408,6 +409,43 @@ cx_result engine_create(engine_t **out)
     pthread_rwlock_init(&e->lock, NULL);
     *out = e;
     return CX_OK;
+}
+
+typedef struct timezone_read {
+    arena_t arena;
+    const char *name;
+} timezone_read_t;
+
+static cx_result timezone_read_job(db_conn_t *db, void *arg)
+{
+    timezone_read_t *t = arg;
+    return store_setting_get(db, &t->arena, "timezone", &t->name);
+}
+
+cx_result engine_open(store_t *store, engine_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    timezone_read_t zone = {.name = NULL};
+    arena_init(&zone.arena);
+    cx_result rc = store_read(store, timezone_read_job, &zone);
+    const char *name = zone.name && *zone.name ? zone.name : "Europe/Warsaw";
+    if (!rc && !tz_set(name)) {
+        snprintf(err, errlen, "unknown time zone '%s' in the settings", name);
+        rc = CX_ERR_INVALID;
+    }
+    arena_free(&zone.arena);
+    if (!rc)
+        rc = engine_create(out);
+    if (!rc) {
+        rc = engine_refresh(*out, store);
+        if (rc) {
+            engine_free(*out);
+            *out = NULL;
+        }
+    }
+    if (rc && rc != CX_ERR_INVALID)
+        snprintf(err, errlen, "cannot load responses: %s", cx_result_text(rc));
+    return rc;
 }
 
 void engine_free(engine_t *e)

@@ -60,6 +60,10 @@ engine_dim engine_dim_from_name(const char *name);
 bool engine_dim_is_period(engine_dim dim);
 
 cx_result engine_create(engine_t **out);
+/* The usual start: sets the process's time zone to the organisation's
+ * (setting "timezone", Europe/Warsaw when unset; call before starting
+ * threads), creates the engine and loads every response. */
+cx_result engine_open(store_t *store, engine_t **out, char *err, size_t errlen);
 void engine_free(engine_t *e);
 
 /* Loads new responses (and reloads the dimension tables when they have
