@@ -1,101 +1,32 @@
 /*
- * engine.c — the in-memory columnar metrics engine (see engine.h).
+ * engine.c — the metrics engine's state: dimension tables, loading and
+ * refreshing rows from the store, the cube's upkeep, and statistics (see
+ * engine.h; the layout is described in engine_internal.h, queries are in
+ * query.c).
  *
- * Layout. Rows live in chunks of 65,536, each chunk a struct of column
- * arrays with a zone map (the smallest and largest local day it holds), so
- * a date-bounded query skips whole chunks. Rows arrive in id order, which
- * is nearly time order, so zone maps stay tight. The chunk directory has a
- * fixed capacity, so it is never moved while queries read it.
+ * Rows live in chunks of 65,536, each chunk a struct of column arrays with
+ * a zone map (the smallest and largest local day it holds), so a
+ * date-bounded query skips whole chunks. Rows arrive in id order, which is
+ * nearly time order, so zone maps stay tight. The chunk directory has a
+ * fixed capacity, so it never moves while queries read it.
  *
- * Concurrency. One rwlock guards everything: a query holds it for reading
+ * Concurrency: one rwlock guards everything; a query holds it for reading
  * while it scans; a refresh reads from the store without it, then takes it
- * for writing only to copy a batch of at most one chunk in and publish it.
- *
- * Queries. A query is planned into a per-dimension "allowed" table for
- * each filter and a key per grouping dimension, then scanned in blocks of
- * 1,024 rows: each step (selection, key, histogram) is a tight loop over
- * one column, which the compiler vectorises where it can. Two worker
- * threads split the chunks. Groups accumulate score histograms
- * (core/stats.h), which become figures with intervals at the end.
- *
- * Change. With a period grouping, each row is compared with the previous
- * period of the same other key (the scan reaches back one period before
- * --from for this). Without one, and with a date range, each row is
- * compared with the equally long range just before it, gathered in the
- * same pass.
+ * for writing only to copy a batch of at most one chunk in (and into the
+ * cube) and publish it. Only one refresh runs at a time, so the refresher
+ * may read rows and dimensions without the lock.
  */
 #include "engine/engine.h"
 
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine_internal.h"
 #include "store/accounts.h"
 #include "store/metrics_source.h"
 #include "sys/tz.h"
-
-#define CHUNK_SHIFT 16
-#define CHUNK_ROWS (1u << CHUNK_SHIFT)
-#define MAX_CHUNKS 65536u
-#define BLOCK 1024
-#define SLOTS 12          /* scores 0..10 and "skipped" */
-#define SKIPPED_SLOT 11
-#define MAX_GROUPS (1u << 22)
-#define DICT_MAX 256      /* channels, languages, value tiers */
-
-typedef struct chunk {
-    int64_t id[CHUNK_ROWS];
-    uint16_t day[CHUNK_ROWS];
-    uint16_t survey[CHUNK_ROWS];
-    uint16_t touchpoint[CHUNK_ROWS];
-    uint8_t channel[CHUNK_ROWS];
-    uint8_t language[CHUNK_ROWS];
-    uint32_t customer[CHUNK_ROWS];
-    int8_t score[CHUNK_ROWS];
-    uint16_t min_day, max_day;
-} chunk_t;
-
-enum survey_kind { KIND_NONE, KIND_NPS, KIND_CSAT, KIND_CES, KIND_ENPS, KIND_CUSTOM };
-
-/* A dictionary of names indexed by a small integer; index 0 is "none". */
-typedef struct name_table {
-    uint32_t count;   /* valid indices are 0..count-1 */
-    char **names;     /* names[0] is NULL: no value */
-    uint32_t *rank;   /* display order */
-    uint32_t *attr;   /* per entry: surveys kind | inverted << 8; touchpoints stage */
-} name_table_t;
-
-#define SURVEY_INVERTED (1u << 8)
-
-typedef struct dims {
-    int64_t version;
-    name_table_t surveys;      /* by survey id */
-    name_table_t touchpoints;  /* by touchpoint id, ranked in journey order */
-    uint32_t touchpoints_seen;
-    name_table_t stages;       /* dense, by journey position */
-    name_table_t segments;     /* by segment id */
-    name_table_t accounts;     /* by account id */
-    uint32_t ncustomers;       /* customer arrays are indexed by id */
-    uint16_t *customer_segment;
-    uint32_t *customer_account;
-    uint8_t *customer_tier;
-    name_table_t tiers;        /* dense, value tiers by name */
-} dims_t;
-
-struct engine {
-    pthread_rwlock_t lock;
-    chunk_t **chunks;          /* MAX_CHUNKS slots */
-    size_t nrows;              /* published */
-    int64_t last_id;
-    dims_t *dims;
-    char *channels[DICT_MAX];  /* [0] = none */
-    uint32_t nchannels;
-    char *languages[DICT_MAX];
-    uint32_t nlanguages;
-    uint64_t anomalies;        /* scores outside their scale, kept as skipped */
-};
 
 static const char *const dim_names[DIM_COUNT] = {
     [DIM_NONE] = NULL,         [DIM_DAY] = "day",       [DIM_WEEK] = "week",
@@ -186,8 +117,7 @@ static bool name_table_set(name_table_t *t, uint32_t index, const char *name)
     return t->names[index] != NULL;
 }
 
-/* Index of a name, or -1. */
-static int64_t name_table_find(const name_table_t *t, const char *name)
+int64_t engine_name_find(const name_table_t *t, const char *name)
 {
     for (uint32_t i = 1; i < t->count; i++)
         if (t->names[i] && strcmp(t->names[i], name) == 0)
@@ -286,7 +216,7 @@ static cx_result touchpoint_row(const store_dim_row_t *row, void *ctx)
         return CX_ERR_NOMEM;
     /* rows come in journey order: rank touchpoints and stages as they come */
     d->touchpoints.rank[id] = ++d->touchpoints_seen;
-    int64_t stage = name_table_find(&d->stages, row->parent_name);
+    int64_t stage = engine_name_find(&d->stages, row->parent_name);
     if (stage < 0) {
         stage = d->stages.count ? d->stages.count : 1;
         if (!name_table_set(&d->stages, (uint32_t)stage, row->parent_name))
@@ -332,7 +262,7 @@ static cx_result customer_row(const store_dim_row_t *row, void *ctx)
         row->other_id > 0 && row->other_id < (int64_t)MAX_GROUPS ? (uint32_t)row->other_id : 0;
     uint8_t tier = 0;
     if (row->extra[0]) {
-        int64_t t = name_table_find(&d->tiers, row->extra);
+        int64_t t = engine_name_find(&d->tiers, row->extra);
         if (t < 0 && d->tiers.count < DICT_MAX) {
             t = d->tiers.count ? d->tiers.count : 1;
             if (!name_table_set(&d->tiers, (uint32_t)t, row->extra))
@@ -458,6 +388,7 @@ void engine_free(engine_t *e)
         free(e->chunks);
     }
     dims_free(e->dims);
+    cube_free(e->cube);
     for (uint32_t i = 0; i < DICT_MAX; i++) {
         free(e->channels[i]);
         free(e->languages[i]);
@@ -630,6 +561,10 @@ static cx_result apply_batch(engine_t *e, staging_t *s)
         e->nrows = row + 1;
         e->last_id = r->id;
     }
+    if (e->cube && !cube_add_rows(e->cube, e, e->nrows - s->count, e->nrows)) {
+        cube_free(e->cube); /* out of memory: rows still answer everything */
+        e->cube = NULL;
+    }
     return CX_OK;
 }
 
@@ -654,8 +589,14 @@ static cx_result refresh_dimensions(engine_t *e, store_t *store, bool always)
     pthread_rwlock_wrlock(&e->lock);
     dims_t *old = e->dims;
     e->dims = load.dims;
+    /* the cube keys customers by their segment and tier: those may have
+     * changed, so it is built again */
+    cube_t *stale = e->cube;
+    e->cube = NULL;
     pthread_rwlock_unlock(&e->lock);
     dims_free(old);
+    cube_free(stale);
+    e->cube_rows_tried = 0;
     return CX_OK;
 }
 
@@ -699,6 +640,17 @@ cx_result engine_refresh(engine_t *e, store_t *store)
     for (uint32_t i = 0; i < staging.nlanguages; i++)
         free(staging.new_languages[i]);
     free(staging.rows);
+    /* (re)build the cube when there is none, at most once per doubling of
+     * the rows, since a cube that did not compress is not tried again soon */
+    if (!rc && !e->cube && e->nrows > 0 && e->nrows >= 2 * e->cube_rows_tried) {
+        e->cube_rows_tried = e->nrows;
+        cube_t *cube = cube_build(e, e->nrows);
+        if (cube) {
+            pthread_rwlock_wrlock(&e->lock);
+            e->cube = cube;
+            pthread_rwlock_unlock(&e->lock);
+        }
+    }
     return rc;
 }
 
@@ -724,645 +676,8 @@ void engine_get_stats(engine_t *e, engine_stats_t *out)
                        name_table_bytes(&d->surveys) + name_table_bytes(&d->touchpoints) +
                        name_table_bytes(&d->stages) + name_table_bytes(&d->segments) +
                        name_table_bytes(&d->accounts) + name_table_bytes(&d->tiers) +
-                       (size_t)d->ncustomers * (2 + 4 + 1);
+                       (size_t)d->ncustomers * (2 + 4 + 1) + cube_bytes(e->cube);
+    out->cube_entries = e->cube ? e->cube->nentries : 0;
     pthread_rwlock_unlock(&e->lock);
 }
 
-/* ---- queries ----------------------------------------------------------- */
-
-typedef struct metric_def {
-    const char *name;
-    metric_kind kind;
-    enum survey_kind survey_kind; /* KIND_NONE: every survey */
-} metric_def_t;
-
-static const metric_def_t metric_defs[] = {
-    {"nps", METRIC_NPS, KIND_NPS},   {"enps", METRIC_NPS, KIND_ENPS},
-    {"csat", METRIC_CSAT, KIND_CSAT}, {"ces", METRIC_CES, KIND_CES},
-    {"count", METRIC_COUNT, KIND_NONE},
-};
-
-/* How one grouping dimension turns a row into a key. */
-typedef struct group_key {
-    engine_dim dim;
-    uint32_t card;        /* keys are 0..card-1 */
-    uint32_t multiplier;
-    const uint16_t *period_of_day; /* periods: indexed by day - day_base */
-} group_key_t;
-
-typedef struct filter_plan {
-    engine_dim dim;
-    uint8_t *allowed;     /* indexed by the dimension's key */
-} filter_plan_t;
-
-typedef struct plan {
-    const engine_t *engine;
-    const dims_t *dims;
-    size_t nrows;
-    uint8_t *survey_ok;   /* by survey index */
-    int nfilters;
-    filter_plan_t filters[ENGINE_MAX_FILTERS];
-    int32_t day_lo, day_hi;   /* scanned (current plus previous) */
-    int32_t current_lo;       /* rows before this go to the "previous" groups */
-    bool previous_groups;     /* comparing with the range before */
-    int nkeys;
-    group_key_t keys[2];
-    uint32_t groups;          /* per range */
-    bool count_everything;    /* METRIC_COUNT: skipped answers count too */
-    /* periods: day → period ordinal over [day_lo, day_hi] */
-    int32_t day_base;
-    uint16_t *period_of_day[2];
-    uint32_t nperiods[2];
-    int32_t *period_first_day[2]; /* ordinal → its first day, for labels */
-} plan_t;
-
-/* Key of one row for a non-period dimension, via the chunk's columns. */
-static inline uint32_t dim_key(const plan_t *p, engine_dim dim, const chunk_t *ch, size_t k)
-{
-    const dims_t *d = p->dims;
-    switch (dim) {
-    case DIM_SURVEY: return ch->survey[k];
-    case DIM_TOUCHPOINT: return ch->touchpoint[k];
-    case DIM_STAGE: return d->touchpoints.attr[ch->touchpoint[k]];
-    case DIM_CHANNEL: return ch->channel[k];
-    case DIM_LANGUAGE: return ch->language[k];
-    case DIM_SEGMENT: return d->customer_segment[ch->customer[k]];
-    case DIM_ACCOUNT: return d->customer_account[ch->customer[k]];
-    case DIM_TIER: return d->customer_tier[ch->customer[k]];
-    default: return 0;
-    }
-}
-
-static uint32_t dim_cardinality(const engine_t *e, const dims_t *d, engine_dim dim)
-{
-    switch (dim) {
-    case DIM_SURVEY: return d->surveys.count;
-    case DIM_TOUCHPOINT: return d->touchpoints.count;
-    case DIM_STAGE: return d->stages.count;
-    case DIM_CHANNEL: return e->nchannels;
-    case DIM_LANGUAGE: return e->nlanguages;
-    case DIM_SEGMENT: return d->segments.count;
-    case DIM_ACCOUNT: return d->accounts.count;
-    case DIM_TIER: return d->tiers.count;
-    default: return 1;
-    }
-}
-
-/* Name of key `k` of a non-period dimension; NULL for "none". */
-static const char *dim_label(const engine_t *e, const dims_t *d, engine_dim dim, uint32_t k)
-{
-    switch (dim) {
-    case DIM_SURVEY: return k < d->surveys.count ? d->surveys.names[k] : NULL;
-    case DIM_TOUCHPOINT: return k < d->touchpoints.count ? d->touchpoints.names[k] : NULL;
-    case DIM_STAGE: return k < d->stages.count ? d->stages.names[k] : NULL;
-    case DIM_CHANNEL: return k > 0 && k < e->nchannels ? e->channels[k] : NULL;
-    case DIM_LANGUAGE: return k > 0 && k < e->nlanguages ? e->languages[k] : NULL;
-    case DIM_SEGMENT: return k < d->segments.count ? d->segments.names[k] : NULL;
-    case DIM_ACCOUNT: return k < d->accounts.count ? d->accounts.names[k] : NULL;
-    case DIM_TIER: return k < d->tiers.count ? d->tiers.names[k] : NULL;
-    default: return NULL;
-    }
-}
-
-static uint32_t dim_rank(const dims_t *d, engine_dim dim, uint32_t k)
-{
-    switch (dim) {
-    case DIM_SURVEY: return d->surveys.rank[k];
-    case DIM_TOUCHPOINT: return d->touchpoints.rank[k];
-    case DIM_SEGMENT: return d->segments.rank[k];
-    case DIM_ACCOUNT: return d->accounts.rank[k];
-    case DIM_TIER: return d->tiers.rank[k];
-    default: return k; /* stages in journey order; channels, languages as met */
-    }
-}
-
-/* The first day of the period containing `day`. */
-static int32_t period_start(engine_dim dim, int32_t day)
-{
-    int y, m, dd;
-    switch (dim) {
-    case DIM_DAY: return day;
-    case DIM_WEEK: return day - (tz_weekday(day) - 1);
-    case DIM_MONTH: tz_civil_from_days(day, &y, &m, &dd); return tz_days_from_civil(y, m, 1);
-    case DIM_QUARTER:
-        tz_civil_from_days(day, &y, &m, &dd);
-        return tz_days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
-    case DIM_YEAR: tz_civil_from_days(day, &y, &m, &dd); return tz_days_from_civil(y, 1, 1);
-    default: return day;
-    }
-}
-
-static void period_label(engine_dim dim, int32_t first_day, char *out, size_t len)
-{
-    int y, m, d;
-    tz_civil_from_days(first_day, &y, &m, &d);
-    switch (dim) {
-    case DIM_DAY: snprintf(out, len, "%04d-%02d-%02d", y, m, d); break;
-    case DIM_WEEK: {
-        int iso_year, week;
-        tz_iso_week(first_day, &iso_year, &week);
-        snprintf(out, len, "%04d-W%02d", iso_year, week);
-        break;
-    }
-    case DIM_MONTH: snprintf(out, len, "%04d-%02d", y, m); break;
-    case DIM_QUARTER: snprintf(out, len, "%04d-Q%d", y, (m - 1) / 3 + 1); break;
-    default: snprintf(out, len, "%04d", y);
-    }
-}
-
-/* Resolves one filter value to a key of its dimension: by name, or by
- * numeric id for dimensions keyed by id. -1 when unknown. */
-static int64_t resolve_value(const engine_t *e, const dims_t *d, engine_dim dim, const char *v)
-{
-    const name_table_t *t = NULL;
-    switch (dim) {
-    case DIM_SURVEY: t = &d->surveys; break;
-    case DIM_TOUCHPOINT: t = &d->touchpoints; break;
-    case DIM_STAGE: t = &d->stages; break;
-    case DIM_SEGMENT: t = &d->segments; break;
-    case DIM_ACCOUNT: t = &d->accounts; break;
-    case DIM_TIER: t = &d->tiers; break;
-    case DIM_CHANNEL:
-        for (uint32_t i = 1; i < e->nchannels; i++)
-            if (strcmp(e->channels[i], v) == 0)
-                return i;
-        return -1;
-    case DIM_LANGUAGE:
-        for (uint32_t i = 1; i < e->nlanguages; i++)
-            if (strcmp(e->languages[i], v) == 0)
-                return i;
-        return -1;
-    default: return -1;
-    }
-    int64_t k = name_table_find(t, v);
-    if (k >= 0)
-        return k;
-    if (dim == DIM_SURVEY || dim == DIM_TOUCHPOINT || dim == DIM_SEGMENT || dim == DIM_ACCOUNT) {
-        char *end;
-        long long id = strtoll(v, &end, 10);
-        if (*v && !*end && id > 0 && (uint64_t)id < t->count && t->names[id])
-            return id;
-    }
-    return -1;
-}
-
-static void plan_free(plan_t *p)
-{
-    free(p->survey_ok);
-    for (int i = 0; i < p->nfilters; i++)
-        free(p->filters[i].allowed);
-    for (int i = 0; i < 2; i++) {
-        free(p->period_of_day[i]);
-        free(p->period_first_day[i]);
-    }
-}
-
-typedef struct worker {
-    const plan_t *plan;
-    size_t first_chunk, end_chunk;
-    uint32_t *hist;       /* (groups × ranges) × SLOTS */
-    size_t scanned;
-    pthread_t thread;
-    bool started;
-} worker_t;
-
-/* The scan kernel over one block of `n` rows at offset k0 of a chunk. */
-static void scan_block(const plan_t *p, const chunk_t *ch, size_t k0, size_t n, uint32_t *hist,
-                       bool check_days)
-{
-    uint8_t sel[BLOCK];
-    uint32_t key[BLOCK];
-    const uint8_t *survey_ok = p->survey_ok;
-    for (size_t i = 0; i < n; i++)
-        sel[i] = survey_ok[ch->survey[k0 + i]];
-    if (check_days) {
-        for (size_t i = 0; i < n; i++) {
-            int32_t day = ch->day[k0 + i];
-            sel[i] &= (uint8_t)(day >= p->day_lo && day <= p->day_hi);
-        }
-    }
-    for (int f = 0; f < p->nfilters; f++) {
-        const uint8_t *allowed = p->filters[f].allowed;
-        engine_dim dim = p->filters[f].dim;
-        for (size_t i = 0; i < n; i++)
-            sel[i] &= allowed[dim_key(p, dim, ch, k0 + i)];
-    }
-    for (size_t i = 0; i < n; i++)
-        key[i] = 0;
-    for (int g = 0; g < p->nkeys; g++) {
-        const group_key_t *gk = &p->keys[g];
-        uint32_t mul = gk->multiplier;
-        if (gk->period_of_day) {
-            const uint16_t *pod = gk->period_of_day;
-            int32_t base = p->day_base;
-            for (size_t i = 0; i < n; i++) {
-                int32_t off = (int32_t)ch->day[k0 + i] - base;
-                /* rows outside the range are deselected; keep the index valid */
-                off = off < 0 ? 0 : off > p->day_hi - base ? p->day_hi - base : off;
-                key[i] += pod[off] * mul;
-            }
-        } else {
-            for (size_t i = 0; i < n; i++)
-                key[i] += dim_key(p, gk->dim, ch, k0 + i) * mul;
-        }
-    }
-    if (p->previous_groups) {
-        for (size_t i = 0; i < n; i++)
-            key[i] += ch->day[k0 + i] < p->current_lo ? p->groups : 0;
-    }
-    const int8_t *score = ch->score + k0;
-    if (p->count_everything) {
-        for (size_t i = 0; i < n; i++)
-            hist[key[i] * SLOTS] += sel[i];
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            unsigned slot = score[i] < 0 ? SKIPPED_SLOT : (unsigned)score[i];
-            hist[key[i] * SLOTS + slot] += sel[i];
-        }
-    }
-}
-
-static void *worker_main(void *arg)
-{
-    worker_t *w = arg;
-    const plan_t *p = w->plan;
-    const engine_t *e = p->engine;
-    for (size_t c = w->first_chunk; c < w->end_chunk; c++) {
-        const chunk_t *ch = e->chunks[c];
-        size_t rows = p->nrows - (c << CHUNK_SHIFT);
-        if (rows > CHUNK_ROWS)
-            rows = CHUNK_ROWS;
-        if (ch->max_day < p->day_lo || ch->min_day > p->day_hi)
-            continue; /* zone map: nothing here in range */
-        bool check_days = ch->min_day < p->day_lo || ch->max_day > p->day_hi;
-        for (size_t k = 0; k < rows; k += BLOCK) {
-            size_t n = rows - k < BLOCK ? rows - k : BLOCK;
-            scan_block(p, ch, k, n, w->hist, check_days);
-        }
-        w->scanned += rows;
-    }
-    return NULL;
-}
-
-/* Builds the day → period tables of the plan for a period dimension. */
-static bool plan_periods(plan_t *p, int which, engine_dim dim)
-{
-    size_t days = (size_t)(p->day_hi - p->day_base + 1);
-    p->period_of_day[which] = malloc(days * sizeof(uint16_t));
-    p->period_first_day[which] = malloc(days * sizeof(int32_t));
-    if (!p->period_of_day[which] || !p->period_first_day[which])
-        return false;
-    uint32_t ordinal = 0;
-    int32_t current = period_start(dim, p->day_base);
-    p->period_first_day[which][0] = current;
-    for (size_t i = 0; i < days; i++) {
-        int32_t start = period_start(dim, p->day_base + (int32_t)i);
-        if (start != current) {
-            current = start;
-            p->period_first_day[which][++ordinal] = start;
-        }
-        p->period_of_day[which][i] = (uint16_t)ordinal;
-    }
-    p->nperiods[which] = ordinal + 1;
-    return ordinal < UINT16_MAX;
-}
-
-typedef struct pending_row {
-    uint32_t key[2];
-    uint32_t rank[2];
-    uint32_t group;
-} pending_row_t;
-
-static int pending_compare(const void *a, const void *b)
-{
-    const pending_row_t *x = a, *y = b;
-    for (int i = 0; i < 2; i++) {
-        if (x->rank[i] != y->rank[i])
-            return x->rank[i] < y->rank[i] ? -1 : 1;
-    }
-    return 0;
-}
-
-static void hist_from_slots(const uint32_t *slots, bool count_everything, score_hist_t *h)
-{
-    memset(h, 0, sizeof *h);
-    for (int v = 0; v <= SCORE_MAX; v++)
-        h->count[v] = slots[v];
-    h->skipped = count_everything ? 0 : slots[SKIPPED_SLOT];
-}
-
-static cx_result query_error(char *err, size_t errlen, const char *fmt, const char *what)
-{
-    snprintf(err, errlen, fmt, what);
-    return CX_ERR_INVALID;
-}
-
-cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *out, char *err,
-                       size_t errlen)
-{
-    memset(out, 0, sizeof *out);
-    arena_init(&out->arena);
-    err[0] = '\0';
-    const metric_def_t *metric = NULL;
-    for (size_t i = 0; i < sizeof metric_defs / sizeof metric_defs[0]; i++)
-        if (q->metric && strcmp(q->metric, metric_defs[i].name) == 0)
-            metric = &metric_defs[i];
-    if (!metric)
-        return query_error(err, errlen, "unknown metric '%s': use nps, enps, csat, ces or count",
-                           q->metric ? q->metric : "");
-    if (q->by[0] != DIM_NONE && q->by[0] == q->by[1])
-        return query_error(err, errlen, "'%s' is given twice in the grouping",
-                           engine_dim_name(q->by[0]));
-    if (engine_dim_is_period(q->by[0]) && engine_dim_is_period(q->by[1]))
-        return query_error(err, errlen, "%s", "group by at most one period");
-    if (q->has_from && q->has_to && q->from_day > q->to_day)
-        return query_error(err, errlen, "%s", "the date range ends before it starts");
-    snprintf(out->metric, sizeof out->metric, "%s", metric->name);
-    out->by[0] = q->by[0];
-    out->by[1] = q->by[1];
-
-    pthread_rwlock_rdlock(&e->lock);
-    plan_t p = {.engine = e, .dims = e->dims, .nrows = e->nrows};
-    const dims_t *d = p.dims;
-    cx_result rc = CX_OK;
-    metric_spec_t spec = {.kind = metric->kind};
-    p.count_everything = metric->kind == METRIC_COUNT;
-
-    p.survey_ok = calloc(d->surveys.count, 1);
-    if (!p.survey_ok) {
-        rc = CX_ERR_NOMEM;
-        goto done;
-    }
-    for (uint32_t s = 1; s < d->surveys.count; s++)
-        p.survey_ok[s] = d->surveys.names[s] &&
-                         (metric->survey_kind == KIND_NONE ||
-                          (d->surveys.attr[s] & 0xFF) == (uint32_t)metric->survey_kind);
-
-    for (int f = 0; f < q->nfilters && !rc; f++) {
-        const engine_filter_t *flt = &q->filters[f];
-        if (engine_dim_is_period(flt->dim) || flt->dim <= DIM_NONE || flt->dim >= DIM_COUNT) {
-            rc = query_error(err, errlen, "cannot filter on '%s': use from and to for dates",
-                             engine_dim_name(flt->dim) ? engine_dim_name(flt->dim) : "?");
-            break;
-        }
-        uint32_t card = dim_cardinality(e, d, flt->dim);
-        uint8_t *allowed = calloc(card ? card : 1, 1);
-        if (!allowed) {
-            rc = CX_ERR_NOMEM;
-            break;
-        }
-        p.filters[p.nfilters].dim = flt->dim;
-        p.filters[p.nfilters++].allowed = allowed;
-        for (int v = 0; v < flt->nvalues; v++) {
-            int64_t k = resolve_value(e, d, flt->dim, flt->values[v]);
-            if (k < 0) {
-                snprintf(err, errlen, "unknown %s '%s'", engine_dim_name(flt->dim),
-                         flt->values[v]);
-                rc = CX_ERR_INVALID;
-                break;
-            }
-            allowed[k] = 1;
-        }
-    }
-    if (rc)
-        goto done;
-
-    /* the day range: the data's own, narrowed by from/to */
-    int32_t data_lo = INT32_MAX, data_hi = INT32_MIN;
-    size_t nchunks = (p.nrows + CHUNK_ROWS - 1) >> CHUNK_SHIFT;
-    for (size_t c = 0; c < nchunks; c++) {
-        if (e->chunks[c]->min_day < data_lo)
-            data_lo = e->chunks[c]->min_day;
-        if (e->chunks[c]->max_day > data_hi)
-            data_hi = e->chunks[c]->max_day;
-    }
-    if (nchunks == 0)
-        data_lo = data_hi = 0;
-    int32_t lo = q->has_from ? q->from_day : data_lo;
-    int32_t hi = q->has_to ? q->to_day : data_hi;
-    if (lo < 0)
-        lo = 0;
-    if (hi > UINT16_MAX - 1)
-        hi = UINT16_MAX - 1;
-    if (hi < lo)
-        hi = lo;
-    p.current_lo = lo;
-    int period_key = -1;
-    for (int i = 0; i < 2; i++)
-        if (engine_dim_is_period(q->by[i]))
-            period_key = i;
-    /* Rows before `from` are gathered apart (the "previous" groups): with a
-     * period grouping they reach back to the start of the period before
-     * the first one shown, so that one has a change too; without one they
-     * are the equally long range just before. */
-    if (q->has_from && period_key >= 0) {
-        int32_t first = period_start(q->by[period_key], lo);
-        p.previous_groups = true;
-        p.day_lo = first > 0 ? period_start(q->by[period_key], first - 1) : 0;
-    } else if (q->has_from) {
-        int32_t len = hi - lo + 1;
-        p.previous_groups = true;
-        p.day_lo = lo - len < 0 ? 0 : lo - len;
-    } else {
-        p.day_lo = lo;
-    }
-    p.day_hi = hi;
-    p.day_base = p.day_lo;
-
-    /* grouping keys */
-    uint64_t groups = 1;
-    for (int i = 0; i < 2; i++) {
-        if (q->by[i] == DIM_NONE)
-            continue;
-        group_key_t *gk = &p.keys[p.nkeys];
-        gk->dim = q->by[i];
-        if (engine_dim_is_period(q->by[i])) {
-            if (!plan_periods(&p, p.nkeys, q->by[i])) {
-                rc = query_error(err, errlen, "%s", "the date range has too many periods");
-                goto done;
-            }
-            gk->period_of_day = p.period_of_day[p.nkeys];
-            gk->card = p.nperiods[p.nkeys];
-        } else {
-            gk->card = dim_cardinality(e, d, q->by[i]);
-        }
-        p.nkeys++;
-        groups *= gk->card ? gk->card : 1;
-    }
-    if (groups * (p.previous_groups ? 2 : 1) > MAX_GROUPS) {
-        rc = query_error(err, errlen, "%s", "too many groups: filter or group by less");
-        goto done;
-    }
-    p.groups = (uint32_t)groups;
-    if (p.nkeys == 2) {
-        p.keys[0].multiplier = p.keys[1].card;
-        p.keys[1].multiplier = 1;
-    } else if (p.nkeys == 1) {
-        p.keys[0].multiplier = 1;
-    }
-    uint32_t total_groups = p.groups * (p.previous_groups ? 2 : 1);
-
-    /* scan */
-    int nthreads = q->threads > 0 ? q->threads : (p.nrows > 200000 ? 2 : 1);
-    if (nthreads > 8)
-        nthreads = 8;
-    worker_t workers[8];
-    memset(workers, 0, sizeof workers);
-    for (int t = 0; t < nthreads; t++) {
-        workers[t].plan = &p;
-        workers[t].first_chunk = nchunks * (size_t)t / (size_t)nthreads;
-        workers[t].end_chunk = nchunks * (size_t)(t + 1) / (size_t)nthreads;
-        workers[t].hist = calloc((size_t)total_groups * SLOTS, sizeof(uint32_t));
-        if (!workers[t].hist)
-            rc = CX_ERR_NOMEM;
-    }
-    if (!rc) {
-        for (int t = 1; t < nthreads; t++)
-            workers[t].started =
-                pthread_create(&workers[t].thread, NULL, worker_main, &workers[t]) == 0;
-        worker_main(&workers[0]);
-        for (int t = 1; t < nthreads; t++) {
-            if (workers[t].started)
-                pthread_join(workers[t].thread, NULL);
-            else
-                worker_main(&workers[t]); /* no thread to be had: do it here */
-        }
-        for (int t = 1; t < nthreads; t++) {
-            for (size_t i = 0; i < (size_t)total_groups * SLOTS; i++)
-                workers[0].hist[i] += workers[t].hist[i];
-            workers[0].scanned += workers[t].scanned;
-        }
-    }
-    uint32_t *hist = workers[0].hist;
-    out->rows_scanned = workers[0].scanned;
-
-    /* rows: every group with an answer or a skip, in display order */
-    pending_row_t *pending = NULL;
-    size_t npending = 0;
-    if (!rc) {
-        pending = malloc((size_t)p.groups * sizeof *pending);
-        if (!pending)
-            rc = CX_ERR_NOMEM;
-    }
-    for (uint32_t g = 0; !rc && g < p.groups; g++) {
-        const uint32_t *slots = hist + (size_t)g * SLOTS;
-        uint64_t total = 0;
-        for (int s = 0; s < SLOTS; s++)
-            total += slots[s];
-        if (total == 0)
-            continue;
-        pending_row_t *pr = &pending[npending];
-        memset(pr, 0, sizeof *pr);
-        uint32_t rest = g;
-        bool keep = true;
-        for (int i = 0; i < p.nkeys; i++) {
-            pr->key[i] = rest / p.keys[i].multiplier;
-            rest %= p.keys[i].multiplier;
-            if (p.keys[i].period_of_day) {
-                pr->rank[i] = pr->key[i];
-                if (p.period_first_day[i][pr->key[i]] < period_start(p.keys[i].dim, lo))
-                    keep = false; /* the extra period before the range */
-            } else {
-                pr->rank[i] = dim_rank(d, p.keys[i].dim, pr->key[i]);
-            }
-        }
-        pr->group = g;
-        if (keep)
-            npending++;
-    }
-    if (!rc && npending > 1)
-        qsort(pending, npending, sizeof *pending, pending_compare);
-
-    if (!rc && npending) {
-        out->rows = arena_alloc(&out->arena, npending * sizeof *out->rows);
-        if (!out->rows)
-            rc = CX_ERR_NOMEM;
-    }
-    for (size_t r = 0; !rc && r < npending; r++) {
-        const pending_row_t *pr = &pending[r];
-        engine_row_t *row = &out->rows[r];
-        score_hist_t h, prev;
-        hist_from_slots(hist + (size_t)pr->group * SLOTS, p.count_everything, &h);
-        stats_estimate(&spec, &h, &row->estimate);
-        row->p_value = row->q_value = row->change = NAN;
-        int64_t prev_group = -1;
-        if (period_key >= 0 && pr->key[period_key] > 0) {
-            /* the period before: among the rows shown, or, for the first
-             * period shown, among the rows gathered before `from` */
-            prev_group = (int64_t)pr->group - p.keys[period_key].multiplier;
-            uint32_t before = pr->key[period_key] - 1;
-            if (p.previous_groups &&
-                p.period_first_day[period_key][before] < period_start(p.keys[period_key].dim, lo))
-                prev_group += p.groups;
-        } else if (period_key < 0 && p.previous_groups) {
-            prev_group = (int64_t)pr->group + p.groups;
-        }
-        if (prev_group >= 0) {
-            hist_from_slots(hist + (size_t)prev_group * SLOTS, p.count_everything, &prev);
-            if (hist_n(&prev) > 0 && row->estimate.n > 0) {
-                comparison_t cmp;
-                stats_compare(&spec, &h, &prev, &cmp);
-                row->has_change = true;
-                row->change = cmp.difference;
-                row->p_value = cmp.p_value;
-            }
-        }
-        for (int i = 0; i < p.nkeys; i++) {
-            char label[32];
-            const char *text;
-            if (p.keys[i].period_of_day) {
-                period_label(p.keys[i].dim, p.period_first_day[i][pr->key[i]], label,
-                             sizeof label);
-                text = label;
-            } else {
-                text = dim_label(e, d, p.keys[i].dim, pr->key[i]);
-                if (!text)
-                    text = "(none)";
-            }
-            row->labels[i] = arena_strdup(&out->arena, text);
-            if (!row->labels[i])
-                rc = CX_ERR_NOMEM;
-        }
-    }
-    out->nrows = rc ? 0 : npending;
-
-    /* false discovery rate over the rows' changes */
-    if (!rc && out->nrows > 1) {
-        double *pv = malloc(out->nrows * sizeof *pv);
-        double *qv = malloc(out->nrows * sizeof *qv);
-        stats_ranked_t *scratch = malloc(out->nrows * sizeof *scratch);
-        if (pv && qv && scratch) {
-            for (size_t r = 0; r < out->nrows; r++)
-                pv[r] = out->rows[r].p_value;
-            stats_benjamini_hochberg(pv, qv, out->nrows, scratch);
-            for (size_t r = 0; r < out->nrows; r++)
-                out->rows[r].q_value = qv[r];
-            out->fdr_applied = true;
-        } else {
-            rc = CX_ERR_NOMEM;
-        }
-        free(pv);
-        free(qv);
-        free(scratch);
-    } else if (!rc && out->nrows == 1) {
-        out->rows[0].q_value = out->rows[0].p_value;
-    }
-    free(pending);
-    for (int t = 0; t < nthreads; t++)
-        free(workers[t].hist);
-done:
-    pthread_rwlock_unlock(&e->lock);
-    plan_free(&p);
-    if (rc && rc != CX_ERR_INVALID)
-        snprintf(err, errlen, "%s", cx_result_text(rc));
-    if (rc)
-        engine_result_free(out);
-    return rc;
-}
-
-void engine_result_free(engine_result_t *r)
-{
-    arena_free(&r->arena);
-    r->rows = NULL;
-    r->nrows = 0;
-}

@@ -79,10 +79,13 @@ typedef struct engine_stats {
     size_t column_bytes;  /* bytes of per-response columns */
     size_t total_bytes;   /* everything the engine allocated */
     int64_t last_id;      /* newest response id held */
+    size_t cube_entries;  /* entries of the pre-aggregated cube, 0 if none */
 } engine_stats_t;
 void engine_get_stats(engine_t *e, engine_stats_t *out);
 
 #define ENGINE_MAX_FILTERS 16
+#define ENGINE_PATH_ROWS 1
+#define ENGINE_PATH_CUBE 2
 #define ENGINE_MAX_VALUES 64
 
 typedef struct engine_filter {
@@ -99,6 +102,7 @@ typedef struct engine_query {
     int nfilters;
     engine_filter_t filters[ENGINE_MAX_FILTERS];
     int threads;           /* 0 = automatic */
+    int path;              /* 0 = automatic, ENGINE_PATH_ROWS or _CUBE (tests) */
 } engine_query_t;
 
 typedef struct engine_row {
@@ -116,7 +120,8 @@ typedef struct engine_result {
     size_t nrows;
     engine_row_t *rows;
     bool fdr_applied;      /* q_value computed over more than one row */
-    size_t rows_scanned;   /* rows the query looked at */
+    size_t rows_scanned;   /* rows or cube entries the query looked at */
+    bool used_cube;        /* answered from the pre-aggregated cube */
     arena_t arena;         /* labels live here */
 } engine_result_t;
 

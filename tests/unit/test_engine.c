@@ -301,6 +301,8 @@ Test(engine, loads_every_row_within_the_column_budget)
     engine_get_stats(engine, &st);
     cr_assert_eq(st.rows, 20000);
     cr_assert_leq(st.column_bytes / st.rows, 48, "bytes per response");
+    cr_assert_gt(st.cube_entries, 0, "a cube is built");
+    cr_assert_lt(st.cube_entries, st.rows);
 }
 
 Test(engine, agrees_with_sql_on_random_queries)
@@ -348,6 +350,7 @@ Test(engine, agrees_with_sql_on_random_queries)
             q.nfilters++;
         }
         q.threads = (int)rng_range(&r, 1, 3);
+        q.path = iteration % 2 ? ENGINE_PATH_ROWS : 0; /* rows, and the cube where it can */
         check_query(engine, db_file.path, &q);
     }
 }

@@ -1,0 +1,143 @@
+/*
+ * engine_internal.h — the data structures shared by the files of the
+ * metrics engine (engine.c: dimensions, loading, refresh; cube.c: the
+ * pre-aggregated cube; query.c: planning and scanning). Nothing outside
+ * src/engine includes this header.
+ *
+ * Two representations answer queries:
+ *  - rows: one entry per response, in chunks of 65,536 (struct chunk);
+ *  - the cube: one entry per distinct (day, survey, touchpoint, channel,
+ *    language, segment, value tier) with a score histogram, also in chunks.
+ *    It answers every query that neither filters nor groups by account
+ *    (whose cardinality can reach the number of customers), usually with
+ *    tens of times fewer entries than rows.
+ * Both are read through a column_view_t, so one scan kernel serves both.
+ */
+#ifndef CX_ENGINE_INTERNAL_H
+#define CX_ENGINE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+
+#define CHUNK_SHIFT 16
+#define CHUNK_ROWS (1u << CHUNK_SHIFT)
+#define MAX_CHUNKS 65536u
+#define BLOCK 1024
+#define SLOTS 12 /* scores 0..10 and "skipped" */
+#define SKIPPED_SLOT 11
+#define MAX_GROUPS (1u << 22)
+#define DICT_MAX 256 /* channels, languages, value tiers */
+
+typedef struct chunk {
+    int64_t id[CHUNK_ROWS];
+    uint16_t day[CHUNK_ROWS];
+    uint16_t survey[CHUNK_ROWS];
+    uint16_t touchpoint[CHUNK_ROWS];
+    uint8_t channel[CHUNK_ROWS];
+    uint8_t language[CHUNK_ROWS];
+    uint32_t customer[CHUNK_ROWS];
+    int8_t score[CHUNK_ROWS];
+    uint16_t min_day, max_day;
+} chunk_t;
+
+typedef struct cube_chunk {
+    uint16_t day[CHUNK_ROWS];
+    uint16_t survey[CHUNK_ROWS];
+    uint16_t touchpoint[CHUNK_ROWS];
+    uint16_t segment[CHUNK_ROWS];
+    uint8_t channel[CHUNK_ROWS];
+    uint8_t language[CHUNK_ROWS];
+    uint8_t tier[CHUNK_ROWS];
+    uint32_t counts[CHUNK_ROWS * SLOTS];
+    uint16_t min_day, max_day;
+} cube_chunk_t;
+
+typedef struct cube {
+    cube_chunk_t **chunks;     /* MAX_CHUNKS slots */
+    size_t nentries;
+    uint32_t *slots;           /* open addressing: entry index + 1, 0 = empty */
+    uint64_t *slot_keys;       /* the packed key beside each slot */
+    uint32_t *slot_keys_hi;
+    size_t nslots;             /* power of two */
+} cube_t;
+
+/* A run of entries (rows or cube entries) as the scan kernel reads them.
+ * Rows reach customer-level dimensions through `customer`; cube entries
+ * carry segment and tier themselves. Rows have a score each; cube entries
+ * a histogram of SLOTS counts. */
+typedef struct column_view {
+    size_t n;
+    const uint16_t *day, *survey, *touchpoint;
+    const uint8_t *channel, *language;
+    const uint32_t *customer;
+    const uint16_t *segment;
+    const uint8_t *tier;
+    const int8_t *score;
+    const uint32_t *counts;
+    uint16_t min_day, max_day;
+} column_view_t;
+
+enum survey_kind { KIND_NONE, KIND_NPS, KIND_CSAT, KIND_CES, KIND_ENPS, KIND_CUSTOM };
+
+/* A dictionary of names indexed by a small integer; index 0 is "none". */
+typedef struct name_table {
+    uint32_t count;   /* valid indices are 0..count-1 */
+    char **names;     /* names[0] is NULL: no value */
+    uint32_t *rank;   /* display order */
+    uint32_t *attr;   /* per entry: surveys kind | inverted << 8; touchpoints stage */
+} name_table_t;
+
+#define SURVEY_INVERTED (1u << 8)
+
+typedef struct dims {
+    int64_t version;
+    name_table_t surveys;      /* by survey id */
+    name_table_t touchpoints;  /* by touchpoint id, ranked in journey order */
+    uint32_t touchpoints_seen;
+    name_table_t stages;       /* dense, by journey position */
+    name_table_t segments;     /* by segment id */
+    name_table_t accounts;     /* by account id */
+    uint32_t ncustomers;       /* customer arrays are indexed by id */
+    uint16_t *customer_segment;
+    uint32_t *customer_account;
+    uint8_t *customer_tier;
+    name_table_t tiers;        /* dense, value tiers by name */
+} dims_t;
+
+struct engine {
+    pthread_rwlock_t lock;
+    chunk_t **chunks;          /* MAX_CHUNKS slots */
+    size_t nrows;              /* published */
+    int64_t last_id;
+    dims_t *dims;
+    cube_t *cube;              /* NULL when it would not pay */
+    size_t cube_rows_tried;    /* rows when a cube was last built or tried */
+    char *channels[DICT_MAX];  /* [0] = none */
+    uint32_t nchannels;
+    char *languages[DICT_MAX];
+    uint32_t nlanguages;
+    uint64_t anomalies;        /* scores outside their scale, kept as skipped */
+};
+
+/* Index of a name in a table, or -1. */
+int64_t engine_name_find(const name_table_t *t, const char *name);
+
+/* The view of rows [0, n) of a row chunk, or of a cube chunk. */
+void engine_row_view(const chunk_t *ch, size_t n, column_view_t *v);
+void engine_cube_view(const cube_chunk_t *ch, size_t n, column_view_t *v);
+
+/* Builds a cube over the first nrows rows; NULL when it would hold more
+ * than a quarter as many entries as rows (then rows answer faster) or
+ * when memory runs out. Reads rows and dims without the lock: call only
+ * from the refresher. */
+cube_t *cube_build(const engine_t *e, size_t nrows);
+/* Adds rows [from, to) to the cube; false when out of memory (the caller
+ * then drops the cube). Caller holds the write lock. */
+bool cube_add_rows(cube_t *c, const engine_t *e, size_t from, size_t to);
+void cube_free(cube_t *c);
+size_t cube_bytes(const cube_t *c);
+
+#endif
