@@ -79,6 +79,11 @@ build/asan/tests/%: tests/unit/%.c $(SAN_LIB_OBJECTS)
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(SAN_LIB_OBJECTS) $(LIBS) -lcriterion
 
+LIB_OBJECTS := $(LIB_SOURCES:%.c=build/%.o)
+build/bench/%: bench/metrics/%.c $(LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJECTS) $(LIBS)
+
 san: build/asan/cxloop
 
 demo: deps

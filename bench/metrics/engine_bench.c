@@ -42,6 +42,7 @@ static long rss_kib(void)
 
 typedef struct bench_query {
     const char *name;
+    const char *description;
     const char *metric;
     const char *by;
     int from_days_back; /* 0 = no lower bound */
@@ -49,20 +50,20 @@ typedef struct bench_query {
 } bench_query_t;
 
 static const bench_query_t queries[] = {
-    {"q1 overall NPS", "nps", NULL, 0, {NULL, NULL}},
-    {"q2 NPS by month", "nps", "month", 0, {NULL, NULL}},
-    {"q3 NPS by month x segment, last 365 days", "nps", "month,segment", 365, {NULL, NULL}},
-    {"q4 NPS by touchpoint, one channel, last 90 days", "nps", "touchpoint", 90,
+    {"q1", "overall NPS", "nps", NULL, 0, {NULL, NULL}},
+    {"q2", "NPS by month", "nps", "month", 0, {NULL, NULL}},
+    {"q3", "NPS by month x segment, last 365 days", "nps", "month,segment", 365, {NULL, NULL}},
+    {"q4", "NPS by touchpoint, one channel, last 90 days", "nps", "touchpoint", 90,
      {"channel=web", NULL}},
-    {"q5 CSAT by segment x quarter", "csat", "segment,quarter", 0, {NULL, NULL}},
-    {"q6 NPS one survey, two segments, by ISO week", "nps", "week", 0,
+    {"q5", "CSAT by segment x quarter", "csat", "segment,quarter", 0, {NULL, NULL}},
+    {"q6", "NPS one survey, two segments, by ISO week", "nps", "week", 0,
      {"survey=1", "segment=1,2"}},
-    {"q7 count by channel", "count", "channel", 0, {NULL, NULL}},
-    {"q8 NPS by stage, last 30 days", "nps", "stage", 30, {NULL, NULL}},
-    {"q9 CES by touchpoint x month, last 180 days", "ces", "touchpoint,month", 180, {NULL, NULL}},
-    {"q10 NPS by tier", "nps", "tier", 0, {NULL, NULL}},
-    {"q11 NPS by language x quarter", "nps", "language,quarter", 0, {NULL, NULL}},
-    {"q12 NPS by day, last 90 days", "nps", "day", 90, {NULL, NULL}},
+    {"q7", "count by channel", "count", "channel", 0, {NULL, NULL}},
+    {"q8", "NPS by stage, last 30 days", "nps", "stage", 30, {NULL, NULL}},
+    {"q9", "CES by touchpoint x month, last 180 days", "ces", "touchpoint,month", 180, {NULL, NULL}},
+    {"q10", "NPS by tier", "nps", "tier", 0, {NULL, NULL}},
+    {"q11", "NPS by language x quarter", "nps", "language,quarter", 0, {NULL, NULL}},
+    {"q12", "NPS by day, last 90 days", "nps", "day", 90, {NULL, NULL}},
 };
 
 static int compare_double(const void *a, const void *b)
@@ -95,9 +96,10 @@ int main(int argc, char **argv)
     double load_ms = now_ms() - t0;
     engine_stats_t st;
     engine_get_stats(engine, &st);
-    printf("load\t%zu rows\t%.0f ms\t%.1f column bytes/row\t%.1f MiB engine\t%.1f MiB RSS growth\n",
+    printf("load\t%zu rows\t%.0f ms\t%.1f column bytes/row\t%.1f MiB engine\t%.1f MiB RSS growth"
+           "\t%zu cube entries\n",
            st.rows, load_ms, (double)st.column_bytes / (double)(st.rows ? st.rows : 1),
-           st.total_bytes / 1048576.0, (rss_kib() - rss_before) / 1024.0);
+           st.total_bytes / 1048576.0, (rss_kib() - rss_before) / 1024.0, st.cube_entries);
 
     /* the newest day, for "last N days" */
     engine_query_t probe;
@@ -141,9 +143,9 @@ int main(int argc, char **argv)
             engine_result_free(&res);
         }
         qsort(times, (size_t)runs, sizeof *times, compare_double);
-        printf("%s\tp50 %.2f ms\tp99 %.2f ms\t%zu rows\n", bq->name, times[runs / 2],
-               times[(size_t)(runs * 0.99) < (size_t)runs ? (size_t)(runs * 0.99) : (size_t)runs - 1],
-               nrows);
+        size_t p99 = (size_t)(runs * 0.99) < (size_t)runs ? (size_t)(runs * 0.99) : (size_t)runs - 1;
+        printf("%s\t%.3f\t%.3f\t%zu\t%s\n", bq->name, times[runs / 2], times[p99], nrows,
+               bq->description);
         arena_free(&arena);
     }
     free(times);
