@@ -1,0 +1,30 @@
+/*
+ * refresher.h — keeps the metrics engine current while the server runs.
+ *
+ * A background thread loads new responses into the engine as soon as a
+ * handler says it wrote some (refresher_poke), and at least once per
+ * interval otherwise (other processes, such as `cxloop import`, write to
+ * the same database). Once a minute it also reloads the dimension tables,
+ * so customers who moved to another segment are counted there.
+ *
+ * The refresher borrows the engine and the store; both must outlive it.
+ */
+#ifndef CX_REFRESHER_H
+#define CX_REFRESHER_H
+
+#include "core/result.h"
+#include "engine/engine.h"
+#include "store/store.h"
+
+typedef struct refresher refresher_t;
+
+cx_result refresher_start(engine_t *engine, store_t *store, int interval_ms, refresher_t **out);
+/* Asks for a refresh now; returns at once. Thread-safe. */
+void refresher_poke(refresher_t *r);
+/* Refreshes now and waits until done, so the caller's next query sees
+ * what it just wrote. */
+void refresher_sync(refresher_t *r);
+/* Stops the thread and frees the refresher. NULL is fine. */
+void refresher_stop(refresher_t *r);
+
+#endif
