@@ -20,6 +20,7 @@
 #include "core/buf.h"
 #include "core/rng.h"
 #include "engine/engine.h"
+#include "jobs/refresher.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "sys/tz.h"
@@ -442,4 +443,18 @@ Test(engine, iso_weeks_and_periods)
     cr_assert(engine_parse_day("2026-02-28", &day));
     cr_assert_not(engine_parse_day("2026-02-30", &day));
     cr_assert_not(engine_parse_day("2026-2-3", &day));
+}
+
+Test(engine, refresher_keeps_it_current)
+{
+    refresher_t *r;
+    cr_assert_eq(refresher_start(engine, store, 60000, &r), CX_OK);
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(store_write(store, add_response, NULL), CX_OK);
+    refresher_sync(r);
+    engine_stats_t st;
+    engine_get_stats(engine, &st);
+    cr_assert_eq(st.rows, 20003, "seen without waiting for the interval");
+    refresher_poke(r);
+    refresher_stop(r);
 }
