@@ -22,6 +22,10 @@ typedef struct web_options {
     const char *banner;      /* printed once listening (e.g. demo login); may be NULL */
 } web_options_t;
 
+/* True when listen reads as HOST:PORT or [IPV6]:PORT with a port from 1 to
+ * 65535 (the host is resolved only by web_serve). */
+bool web_listen_valid(const char *listen);
+
 /* Returns 0 after a clean shutdown, 1 when it cannot start (message on
  * stderr as "cxloop: ..."). */
 int web_serve(store_t *store, const web_options_t *opt);

@@ -1,0 +1,220 @@
+/*
+ * api_feedback.c — feedback items over the API: POST /api/v1/feedback
+ * (CAP_MANAGE) and GET /api/v1/feedback/ID (CAP_VIEW).
+ *
+ * Relies on jansson to read the body and store/feedback.h inside store
+ * jobs. Every field is checked before anything is written; the first bad
+ * one is named in the error's "field". 201 is sent only after the write
+ * committed. Must never store text that is not valid UTF-8 (jansson
+ * guarantees it for decoded strings) and never accept a key it does not
+ * know, so a misspelt field is an error rather than silently lost.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/feedback.h"
+#include "web/pages.h"
+
+#define FEEDBACK_TEXT_MAX ((size_t)1 << 20)
+#define FEEDBACK_TITLE_MAX 1000
+#define FEEDBACK_CHANNEL_MAX 100
+#define FEEDBACK_EXTERNAL_ID_MAX 200
+#define FEEDBACK_RATING_MAX 100.0
+
+static json_t *feedback_json(arena_t *a, const store_feedback_t *f)
+{
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)f->id, "source",
+                  f->source, "text", f->text, "title", f->title, "channel", f->channel, "language",
+                  f->language, "received_at", http_iso_time(a, f->received_at), "created_at",
+                  http_iso_time(a, f->created_at));
+    if (!o)
+        return NULL;
+    int bad = json_object_set_new(o, "rating", f->has_rating ? json_real(f->rating) : json_null());
+    bad |= json_object_set_new(o, "external_id",
+                               f->external_id ? json_string(f->external_id) : json_null());
+    bad |= json_object_set_new(o, "customer_id",
+                               f->customer_id ? json_integer(f->customer_id) : json_null());
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* A string field: absent or null leaves *out untouched. */
+static cx_result string_field(http_request_t *req, json_t *body, const char *key, size_t max,
+                              bool nonblank, const char **out)
+{
+    json_t *v = json_object_get(body, key);
+    if (!v || json_is_null(v))
+        return CX_OK;
+    if (!json_is_string(v))
+        return http_fail(req, CX_ERR_INVALID, key, "must be a string");
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (n > max)
+        return http_fail(req, CX_ERR_INVALID, key, "is too long");
+    if (nonblank && strspn(s, " \t\r\n") == n)
+        return http_fail(req, CX_ERR_INVALID, key, "must not be empty");
+    *out = s;
+    return CX_OK;
+}
+
+static const char *const feedback_keys[] = {"source",  "text",     "received_at", "title",
+                                            "channel", "language", "rating",      "external_id"};
+
+static cx_result read_feedback(http_request_t *req, json_t *body, store_feedback_t *f)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(body, key, value)
+    {
+        bool known = false;
+        for (size_t i = 0; i < sizeof feedback_keys / sizeof feedback_keys[0]; i++)
+            known = known || strcmp(key, feedback_keys[i]) == 0;
+        if (!known) {
+            const char *field = arena_strdup(&req->arena, key);
+            return http_fail(req, CX_ERR_INVALID, field ? field : "", "is not a known field");
+        }
+    }
+    cx_result rc;
+    json_t *src = json_object_get(body, "source");
+    if (!src || json_is_null(src))
+        return http_fail(req, CX_ERR_INVALID, "source", "is required");
+    if ((rc = string_field(req, body, "source", 32, true, &f->source)))
+        return rc;
+    if (!store_feedback_source_valid(f->source))
+        return http_fail(req, CX_ERR_INVALID, "source",
+                         "must be one of complaint, ticket, review, call_note, chat, other");
+    json_t *text = json_object_get(body, "text");
+    if (!text || json_is_null(text))
+        return http_fail(req, CX_ERR_INVALID, "text", "is required");
+    if ((rc = string_field(req, body, "text", FEEDBACK_TEXT_MAX, true, &f->text)))
+        return rc;
+    if ((rc = string_field(req, body, "title", FEEDBACK_TITLE_MAX, false, &f->title)))
+        return rc;
+    if ((rc = string_field(req, body, "channel", FEEDBACK_CHANNEL_MAX, false, &f->channel)))
+        return rc;
+    if ((rc = string_field(req, body, "external_id", FEEDBACK_EXTERNAL_ID_MAX, true,
+                           &f->external_id)))
+        return rc;
+    const char *language = NULL;
+    if ((rc = string_field(req, body, "language", 8, false, &language)))
+        return rc;
+    i18n_lang_t lang;
+    if (language && !i18n_lang_parse(language, &lang))
+        return http_fail(req, CX_ERR_INVALID, "language", "must be one of pl, en, ro");
+    f->language = language;
+
+    const char *received = NULL;
+    if ((rc = string_field(req, body, "received_at", 64, false, &received)))
+        return rc;
+    f->received_at = req->now;
+    if (received && !http_parse_iso_time(received, &f->received_at))
+        return http_fail(req, CX_ERR_INVALID, "received_at",
+                         "must be an ISO 8601 date and time with a zone, e.g. "
+                         "2026-01-31T10:00:00Z");
+
+    json_t *rating = json_object_get(body, "rating");
+    if (rating && !json_is_null(rating)) {
+        if (!json_is_number(rating))
+            return http_fail(req, CX_ERR_INVALID, "rating", "must be a number");
+        double r = json_number_value(rating);
+        if (!isfinite(r) || r < 0 || r > FEEDBACK_RATING_MAX)
+            return http_fail(req, CX_ERR_INVALID, "rating", "must be a number from 0 to 100");
+        f->has_rating = true;
+        f->rating = r;
+    }
+    f->created_at = req->now;
+    return CX_OK;
+}
+
+typedef struct feedback_add_job {
+    http_request_t *req;
+    const store_feedback_t *item;
+    int64_t id;
+    store_feedback_t stored;
+} feedback_add_job_t;
+
+static cx_result feedback_add_job(db_conn_t *db, void *arg)
+{
+    feedback_add_job_t *j = arg;
+    cx_result rc = store_feedback_add(db, j->item, &j->id);
+    if (rc)
+        return rc;
+    /* read back what the store holds, so the answer is the stored item */
+    return store_feedback_get(db, &j->req->arena, j->id, &j->stored);
+}
+
+cx_result api_feedback_create(http_request_t *req, http_response_t *res)
+{
+    if (!req->body || req->body_len == 0)
+        return http_fail(req, CX_ERR_INVALID, NULL, "the body must be a JSON object");
+    json_error_t err;
+    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
+    if (!body) {
+        buf_t msg;
+        buf_init(&msg, 1024);
+        buf_printf(&msg, "the body is not valid JSON (line %d, column %d: %s)", err.line,
+                   err.column, err.text);
+        const char *m = arena_strdup(&req->arena, buf_failed(&msg) ? "the body is not valid JSON"
+                                                                   : buf_str(&msg));
+        buf_free(&msg);
+        return http_fail(req, CX_ERR_INVALID, NULL, m ? m : "the body is not valid JSON");
+    }
+    if (!json_is_object(body)) {
+        json_decref(body);
+        return http_fail(req, CX_ERR_INVALID, NULL, "the body must be a JSON object");
+    }
+    store_feedback_t item = {0};
+    cx_result rc = read_feedback(req, body, &item);
+    if (rc) {
+        json_decref(body);
+        return rc;
+    }
+    feedback_add_job_t job = {.req = req, .item = &item};
+    rc = store_write(req->store, feedback_add_job, &job);
+    json_decref(body);
+    if (rc)
+        return rc;
+    char location[64];
+    snprintf(location, sizeof location, "/api/v1/feedback/%lld", (long long)job.id);
+    http_set_header(req, res, "Location", location);
+    json_t *out = feedback_json(&req->arena, &job.stored);
+    return http_json(req, res, 201, out);
+}
+
+typedef struct feedback_get_job {
+    http_request_t *req;
+    int64_t id;
+    store_feedback_t item;
+} feedback_get_job_t;
+
+static cx_result feedback_get_job(db_conn_t *db, void *arg)
+{
+    feedback_get_job_t *j = arg;
+    return store_feedback_get(db, &j->req->arena, j->id, &j->item);
+}
+
+cx_result api_feedback_get(http_request_t *req, http_response_t *res)
+{
+    const char *id = http_param(req, "id");
+    int64_t v = 0;
+    for (const char *p = id; p && *p; p++) {
+        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
+            return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
+        v = v * 10 + (*p - '0');
+    }
+    if (v <= 0)
+        return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
+    feedback_get_job_t job = {.req = req, .id = v};
+    cx_result rc = store_read(req->store, feedback_get_job, &job);
+    if (rc == CX_ERR_NOT_FOUND)
+        return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
+    if (rc)
+        return rc;
+    return http_json(req, res, 200, feedback_json(&req->arena, &job.item));
+}
