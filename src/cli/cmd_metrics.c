@@ -162,7 +162,7 @@ int cmd_metrics(int argc, char **argv)
     rc = CLI_OK;
     if (format && strcmp(format, "json") == 0) {
         json_t *doc = metrics_result_json(&result);
-        char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) : NULL;
         if (text)
             puts(text);
         else

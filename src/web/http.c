@@ -339,7 +339,7 @@ cx_result http_json(http_request_t *req, http_response_t *res, int status, json_
     (void)req;
     if (!value)
         return CX_ERR_NOMEM;
-    char *text = json_dumps(value, JSON_COMPACT);
+    char *text = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(value);
     if (!text)
         return CX_ERR_NOMEM;
