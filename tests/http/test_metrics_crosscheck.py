@@ -10,34 +10,27 @@ import json
 import math
 import os
 import sqlite3
-import subprocess
 import time
 from collections import defaultdict
 
 import pytest
+import requests
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("CXLOOP_BIN", os.path.join(ROOT, "cxloop"))
-if not os.path.isabs(BIN):
-    BIN = os.path.join(ROOT, BIN)
+import harness
 
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("crosscheck") / "gen.db")
-    done = subprocess.run([BIN, "gen", "--db", path, "--responses", "30000", "--seed", "11"],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    harness.run_ok(["gen", "--db", path, "--responses", "30000", "--seed", "11"], timeout=300)
     return path
 
 
 def metrics(database, *args):
-    done = subprocess.run([BIN, "metrics", "--db", database, "--format", "json", *args],
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    done = harness.run_ok(["metrics", "--db", database, "--format", "json", *args])
     return json.loads(done.stdout)
 
 
@@ -137,7 +130,34 @@ def test_bad_queries_are_usage_errors(database):
     for args in (["--metric", "happiness"], ["--metric", "nps", "--by", "colour"],
                  ["--metric", "nps", "--from", "2026-02-30"],
                  ["--metric", "nps", "--where", "segment=Martians"]):
-        done = subprocess.run([BIN, "metrics", "--db", database, *args], capture_output=True,
-                              text=True, timeout=60)
+        done = harness.run(["metrics", "--db", database, *args])
         assert done.returncode == 2, args
         assert done.stderr.startswith("cxloop: ")
+
+
+def test_the_api_answers_with_the_same_document(database, tmp_path):
+    srv = harness.Server(database, tmp_path).start()
+    try:
+        key = srv.key("viewer")
+        auth = {"Authorization": "Bearer " + key}
+        for params, args in (
+                ({"metric": "nps", "by": "month,segment", "from": "2026-01-01"},
+                 ["--metric", "nps", "--by", "month,segment", "--from", "2026-01-01"]),
+                ({"metric": "csat", "by": "quarter", "segment": "Premium,Basic"},
+                 ["--metric", "csat", "--by", "quarter", "--where", "segment=Premium,Basic"])):
+            got = requests.get(srv.url("/api/v1/metrics"), params=params, headers=auth, timeout=30)
+            assert got.status_code == 200, got.text
+            assert got.json() == metrics(database, *args)
+        bad = requests.get(srv.url("/api/v1/metrics"), params={"metric": "nps", "colour": "red"},
+                           headers=auth, timeout=30)
+        assert bad.status_code == 400
+        assert bad.json()["error"]["field"] == "colour"
+        unknown = requests.get(srv.url("/api/v1/metrics"),
+                               params={"metric": "nps", "segment": "Martians"}, headers=auth,
+                               timeout=30)
+        assert unknown.status_code == 400
+        assert unknown.json()["error"]["field"] == "segment"
+        assert requests.get(srv.url("/api/v1/metrics"), params={"metric": "nps"},
+                            timeout=30).status_code == 401
+    finally:
+        srv.stop()
