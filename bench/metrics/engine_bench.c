@@ -54,7 +54,7 @@ static const bench_query_t queries[] = {
     {"q2", "NPS by month", "nps", "month", 0, {NULL, NULL}},
     {"q3", "NPS by month x segment, last 365 days", "nps", "month,segment", 365, {NULL, NULL}},
     {"q4", "NPS by touchpoint, one channel, last 90 days", "nps", "touchpoint", 90,
-     {"channel=web", NULL}},
+     {"channel=email", NULL}},
     {"q5", "CSAT by segment x quarter", "csat", "segment,quarter", 0, {NULL, NULL}},
     {"q6", "NPS one survey, two segments, by ISO week", "nps", "week", 0,
      {"survey=1", "segment=1,2"}},
