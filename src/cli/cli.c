@@ -63,16 +63,27 @@ const char *cli_db_path(const char *db_option)
     return env && *env ? env : NULL;
 }
 
-int cli_open_store(const char *path, bool create, store_t **out)
+static int open_store(const store_options_t *opt, store_t **out)
 {
     char err[512];
-    store_options_t opt = {.path = path, .create = create, .readers = 2};
-    cx_result rc = store_open(&opt, out, err, sizeof err);
+    cx_result rc = store_open(opt, out, err, sizeof err);
     if (rc) {
         cli_error("%s", err[0] ? err : cx_result_text(rc));
         return CLI_FAIL;
     }
     return CLI_OK;
+}
+
+int cli_open_store(const char *path, bool create, store_t **out)
+{
+    store_options_t opt = {.path = path, .create = create, .readers = 2};
+    return open_store(&opt, out);
+}
+
+int cli_open_store_for_bulk_load(const char *path, store_t **out)
+{
+    store_options_t opt = {.path = path, .create = true, .readers = 2, .bulk_load = true};
+    return open_store(&opt, out);
 }
 
 char *cli_read_stdin_line(void)

@@ -103,7 +103,7 @@ int cmd_gen(int argc, char **argv)
                                GEN_DEFAULT_END);
 
     store_t *store;
-    if (cli_open_store(path, true, &store) != CLI_OK)
+    if (cli_open_store_for_bulk_load(path, &store) != CLI_OK)
         return CLI_FAIL;
     char err[512];
     gen_summary_t summary;

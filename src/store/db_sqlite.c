@@ -546,6 +546,11 @@ cx_result store_open(const store_options_t *opt, store_t **out, char *errbuf, si
         store_free(s);
         return rc;
     }
+    if (opt->bulk_load &&
+        conn_exec(s->writer, "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-1048576") != SQLITE_OK) {
+        store_free(s);
+        return CX_ERR_STORE;
+    }
     int target = opt->migrate_to > 0 ? opt->migrate_to : schema_migration_count();
     rc = migrate(s->writer, target, errbuf, errlen);
     if (rc) {

@@ -42,6 +42,9 @@ typedef struct store_options {
     int readers;         /* read connections in the pool; 0 = 8 */
     int max_batch;       /* jobs per group commit at most; 0 = 256 */
     int migrate_to;      /* stop at this schema version (tests); 0 = newest */
+    bool bulk_load;      /* loading generated data: no foreign-key checks on
+                            the writer (the loader's references are right by
+                            construction) and a 1 GiB page cache */
 } store_options_t;
 
 /* Opens (and if asked creates) the database, applies pending migrations and
