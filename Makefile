@@ -48,7 +48,8 @@ test-deps:
 	@scripts/install-deps --test
 
 cxloop: deps-ok $(OBJECTS)
-	$(CC) -o $@ $(OBJECTS) $(LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $(OBJECTS) $(LIBS)
 
 # pkg-config must find the libraries before anything compiles; a clear
 # message beats a screen of missing headers.
@@ -60,9 +61,13 @@ build/gen/version.h: VERSION
 	@mkdir -p $(dir $@)
 	@printf '#define CXLOOP_VERSION "%s"\n' "$(VERSION)" > $@
 
+# `make V=1` shows the full commands.
+Q := $(if $(V),,@)
+
 build/%.o: %.c build/gen/version.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The embedded assets are pulled in with .incbin, so the object depends on
 # the files it embeds.
@@ -70,14 +75,17 @@ build/src/web/assets.o build/asan/src/web/assets.o: $(ASSETS)
 
 build/asan/%.o: %.c build/gen/version.h
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(Q),echo "  CC/SAN  $<")
+	$(Q)$(SAN_CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c -o $@ $<
 
 build/asan/cxloop: $(SAN_OBJECTS)
-	$(SAN_CC) $(SAN_FLAGS) -o $@ $(SAN_OBJECTS) $(LIBS)
+	@$(if $(Q),echo "  LD/SAN  $@")
+	$(Q)$(SAN_CC) $(SAN_FLAGS) -o $@ $(SAN_OBJECTS) $(LIBS)
 
 build/asan/tests/%: tests/unit/%.c $(SAN_LIB_OBJECTS)
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(SAN_LIB_OBJECTS) $(LIBS) -lcriterion
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(SAN_CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(SAN_LIB_OBJECTS) $(LIBS) -lcriterion
 
 LIB_OBJECTS := $(LIB_SOURCES:%.c=build/%.o)
 build/bench/%: bench/metrics/%.c $(LIB_OBJECTS)
