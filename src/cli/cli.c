@@ -80,6 +80,12 @@ int cli_open_store(const char *path, bool create, store_t **out)
     return open_store(&opt, out);
 }
 
+int cli_open_store_for_serving(const char *path, bool create, store_t **out)
+{
+    store_options_t opt = {.path = path, .create = create, .readers = 16};
+    return open_store(&opt, out);
+}
+
 int cli_open_store_for_bulk_load(const char *path, store_t **out)
 {
     store_options_t opt = {.path = path, .create = true, .readers = 2, .bulk_load = true};

@@ -65,6 +65,8 @@ const char *cli_db_path(const char *db_option);
 
 /* Opens the store, printing any error; returns CLI_OK or CLI_FAIL. */
 int cli_open_store(const char *path, bool create, store_t **out);
+/* The same for a server: a larger pool of read connections. */
+int cli_open_store_for_serving(const char *path, bool create, store_t **out);
 /* The same for loading generated data (store_options_t.bulk_load). */
 int cli_open_store_for_bulk_load(const char *path, store_t **out);
 

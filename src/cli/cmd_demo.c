@@ -76,7 +76,7 @@ int cmd_demo(int argc, char **argv)
 
     bool exists = access(path, F_OK) == 0;
     store_t *store;
-    if (cli_open_store(path, !exists, &store) != CLI_OK)
+    if (cli_open_store_for_serving(path, !exists, &store) != CLI_OK)
         return CLI_FAIL;
     char err[512] = "";
     cx_result grc;

@@ -26,7 +26,8 @@ const char cmd_serve_usage[] =
     "  --db FILE            the database, made by 'cxloop init' (or $CXLOOP_DB)\n"
     "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080;\n"
     "                       [::1]:8080 for IPv6, 0.0.0.0:8080 for every address)\n"
-    "  --threads N          worker threads (default: one per CPU core)\n"
+    "  --threads N          worker threads (default 32: a thread waiting for its\n"
+    "                       write to be committed lets others join that commit)\n"
     "  --max-body BYTES     largest request body accepted (default 10485760);\n"
     "                       larger ones get 413\n"
     "  --no-access-log      do not log one line per request on stderr\n"
@@ -38,51 +39,24 @@ const char cmd_serve_usage[] =
     "on stdout. Exit status: 0 after a clean shutdown, 1 when it cannot start\n"
     "(for example 'address in use'), 2 for a usage error.\n";
 
-/* "--name VALUE" or "--name=VALUE"; advances *i past a separate value. */
-static bool option_value(int argc, char **argv, int *i, const char *name, const char **out,
-                         bool *missing)
-{
-    size_t n = strlen(name);
-    const char *arg = argv[*i];
-    if (strncmp(arg, name, n) != 0)
-        return false;
-    if (arg[n] == '=') {
-        *out = arg + n + 1;
-        return true;
-    }
-    if (arg[n] != '\0')
-        return false;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return true;
-    }
-    *out = argv[++*i];
-    return true;
-}
-
 int cmd_serve(int argc, char **argv)
 {
     const cli_command_t *self = cli_find("serve");
     const char *db = NULL, *listen = NULL, *threads = NULL, *max_body = NULL;
-    web_options_t opt = {.access_log = true};
-
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *arg = argv[i];
-        if (option_value(argc, argv, &i, "--db", &db, &missing) ||
-            option_value(argc, argv, &i, "--listen", &listen, &missing) ||
-            option_value(argc, argv, &i, "--threads", &threads, &missing) ||
-            option_value(argc, argv, &i, "--max-body", &max_body, &missing)) {
-            if (missing)
-                return cli_usage_error(self, "%s needs a value", arg);
-        } else if (strcmp(arg, "--no-access-log") == 0) {
-            opt.access_log = false;
-        } else if (strcmp(arg, "--trust-proxy") == 0) {
-            opt.trust_proxy = true;
-        } else {
-            return cli_usage_error(self, "unknown option '%s'", arg);
-        }
-    }
+    bool no_access_log = false, trust_proxy = false;
+    const cli_option_t options[] = {
+        CLI_VALUE("db", &db),
+        CLI_VALUE("listen", &listen),
+        CLI_VALUE("threads", &threads),
+        CLI_VALUE("max-body", &max_body),
+        CLI_FLAG("no-access-log", &no_access_log),
+        CLI_FLAG("trust-proxy", &trust_proxy),
+        CLI_END,
+    };
+    int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
+    if (rc)
+        return rc;
+    web_options_t opt = {.access_log = !no_access_log, .trust_proxy = trust_proxy};
 
     const char *path = cli_db_path(db);
     if (!path)
@@ -105,17 +79,10 @@ int cmd_serve(int argc, char **argv)
         opt.max_body = (size_t)n;
     }
 
-    /* a read connection per worker thread, at least the store's default */
     store_t *store;
-    char err[512] = "";
-    store_options_t so = {
-        .path = path, .create = false, .readers = opt.threads > 8 ? opt.threads : 0};
-    cx_result src = store_open(&so, &store, err, sizeof err);
-    if (src) {
-        cli_error("%s", err[0] ? err : cx_result_text(src));
+    if (cli_open_store_for_serving(path, false, &store))
         return CLI_FAIL;
-    }
-    int rc = web_serve(store, &opt);
+    rc = web_serve(store, &opt);
     store_close(store);
     return rc == 0 ? CLI_OK : CLI_FAIL;
 }

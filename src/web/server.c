@@ -45,6 +45,9 @@
 #define WEB_DEFAULT_MAX_BODY ((size_t)10 << 20)
 #define WEB_SHUTDOWN_WAIT_MS 10000
 #define WEB_ENGINE_REFRESH_MS 1000 /* new responses from other processes */
+/* Handlers block until their write is committed; with more threads than
+ * cores, many writes share one commit (group commit) instead of two. */
+#define WEB_DEFAULT_THREADS 32
 #define WEB_CONNECTION_TIMEOUT 30
 /* After a body passed the limit we read on (discarding) up to this much so
  * the client can read its 413; beyond it we hang up. */
@@ -494,12 +497,6 @@ static int wait_for_signal(void)
     }
 }
 
-static long cpu_count(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n;
-}
-
 int web_serve(store_t *store, const web_options_t *opt)
 {
     static web_server_t srv; /* one server per process: the signal pipe is too */
@@ -511,7 +508,7 @@ int web_serve(store_t *store, const web_options_t *opt)
     srv.app.access_log = opt->access_log;
     const char *listen_text = opt->listen && *opt->listen ? opt->listen : WEB_DEFAULT_LISTEN;
 
-    long threads = opt->threads > 0 ? opt->threads : cpu_count();
+    long threads = opt->threads > 0 ? opt->threads : WEB_DEFAULT_THREADS;
     if (threads > 256)
         threads = 256;
 

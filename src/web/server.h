@@ -15,7 +15,7 @@
 
 typedef struct web_options {
     const char *listen;      /* "HOST:PORT"; NULL = "127.0.0.1:8080" */
-    int threads;             /* worker threads; 0 = number of cores */
+    int threads;             /* worker threads; 0 = 32 */
     size_t max_body;         /* request body limit in bytes; 0 = 10 MiB */
     bool access_log;         /* one log line per request */
     bool trust_proxy;        /* honour X-Forwarded-For / -Proto from the proxy */

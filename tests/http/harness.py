@@ -143,7 +143,11 @@ class _PageParser(html.parser.HTMLParser):
         self.ids = []
         self.links = []     # (tag, attr, url)
         self.nav_text = []
+        self.nav_links = []  # [href, text] of the links inside <nav>
+        self.doctype = None
+        self.metas = []
         self.text = []
+        self._anchor = None
         self._stack = []
         self._in = {"h1": 0, "title": 0, "nav": 0, "script": 0}
         self._script_text = None
@@ -167,6 +171,11 @@ class _PageParser(html.parser.HTMLParser):
                 self.event_attrs.append((tag, k))
         if "id" in a:
             self.ids.append(a["id"])
+        if tag == "meta":
+            self.metas.append(a)
+        if tag == "a" and self._in["nav"] and "href" in a:
+            self._anchor = [a["href"], ""]
+            self.nav_links.append(self._anchor)
         for attr in ("href", "src", "action"):
             if attr in a:
                 self.links.append((tag, attr, a[attr]))
@@ -177,7 +186,7 @@ class _PageParser(html.parser.HTMLParser):
             self.styles += 1
         if tag == "form":
             self._form = {"action": a.get("action", ""), "method": a.get("method", "get").lower(),
-                          "inputs": {}, "attrs": a}
+                          "inputs": {}, "types": {}, "order": [], "attrs": a}
             self.forms.append(self._form)
         if tag in ("input", "button", "textarea") and self._form is not None and a.get("name"):
             if tag == "input" and a.get("type", "text").lower() in ("checkbox", "radio") \
@@ -185,10 +194,21 @@ class _PageParser(html.parser.HTMLParser):
                 pass
             else:
                 self._form["inputs"].setdefault(a["name"], a.get("value", ""))
+            kind = a.get("type", "text").lower() if tag == "input" else tag
+            self._form["types"].setdefault(a["name"], kind)
+            self._form["order"].append(a["name"])
         if tag == "select" and self._form is not None:
             self._select = a.get("name")
+            if self._select:
+                self._form["types"].setdefault(self._select, "select")
+                self._form["order"].append(self._select)
+                self._form.setdefault("options", {})[self._select] = []
         if tag == "option" and self._select and self._form is not None:
             self._form["inputs"].setdefault(self._select, a.get("value", ""))
+            self._form["options"][self._select].append(a.get("value", ""))
+
+    def handle_decl(self, decl):
+        self.doctype = decl
 
     def handle_endtag(self, tag):
         if tag in self._in and self._in[tag] > 0:
@@ -198,6 +218,8 @@ class _PageParser(html.parser.HTMLParser):
             self._script_text = None
         if tag == "form":
             self._form = None
+        if tag == "a":
+            self._anchor = None
         if tag == "select":
             self._select = None
 
@@ -208,6 +230,8 @@ class _PageParser(html.parser.HTMLParser):
             self.title += data
         if self._in["nav"]:
             self.nav_text.append(data)
+        if self._anchor is not None:
+            self._anchor[1] += data
         if self._script_text is not None:
             self._script_text += data
         self.text.append(data)
@@ -219,6 +243,7 @@ def parse(html_text):
     p.close()
     p.nav = " ".join(" ".join(p.nav_text).split())
     p.all_text = " ".join(" ".join(p.text).split())
+    p.nav_links = [(href, " ".join(text.split())) for href, text in p.nav_links]
     return p
 
 
@@ -228,6 +253,71 @@ def csrf_from(html_text):
         if "csrf_token" in form["inputs"]:
             return form["inputs"]["csrf_token"]
     return None
+
+
+def find_form(html_text, action):
+    """The form of a page that posts to ACTION (path, query ignored)."""
+    for form in parse(html_text).forms:
+        if form["action"].split("?")[0] == action:
+            return form
+    raise AssertionError("no form posting to %s on the page" % action)
+
+
+def _field_for(form, meaning):
+    """The input name of FORM that carries MEANING. The contract names the
+    fields of the sign-in form only; elsewhere the tests find a field the
+    way a person would, by what it is for."""
+    names = [n for n in form["order"] if n != "csrf_token"]
+    types = form["types"]
+    passwords = [n for n in names if types.get(n) == "password"]
+    if meaning == "name":
+        for n in ("name", "username", "user", "user_name", "login"):
+            if n in names:
+                return n
+    elif meaning == "display_name":
+        for n in names:
+            if "display" in n or n in ("full_name", "fullname"):
+                return n
+    elif meaning == "email":
+        for n in names:
+            if "mail" in n:
+                return n
+    elif meaning == "role":
+        if "role" in names:
+            return "role"
+    elif meaning in ("password", "new_password"):
+        if meaning == "new_password":
+            for n in passwords:
+                if "new" in n:
+                    return n
+            if len(passwords) >= 2:
+                return passwords[1]
+        if passwords:
+            return passwords[0]
+    elif meaning == "current_password":
+        for n in passwords:
+            if "current" in n or "old" in n:
+                return n
+        if len(passwords) >= 2:
+            return passwords[0]
+    raise AssertionError("form %s has no field for %s: %s" % (form["action"], meaning, names))
+
+
+def fill(form, **values):
+    """Form data: FORM's own values (csrf_token, hidden fields) overlaid
+    with VALUES given by meaning (name, display_name, email, role, password,
+    current_password, new_password). A confirmation field of the new
+    password gets the same value."""
+    data = dict(form["inputs"])
+    for meaning, value in values.items():
+        data[_field_for(form, meaning)] = value
+    repeat = values.get("new_password", values.get("password"))
+    if repeat is not None:
+        used = {_field_for(form, m) for m in values}
+        for n in form["order"]:
+            if form["types"].get(n) == "password" and n not in used:
+                data[n] = repeat  # "repeat the password"
+    return data
 
 
 def cookie_attrs(response, name):
@@ -334,7 +424,7 @@ class Server:
     def output(self):
         return "stdout:\n%s\nstderr:\n%s" % (self.stdout()[-4000:], self.stderr()[-6000:])
 
-    def signal(self, sig):
+    def send(self, sig):
         self.proc.send_signal(sig)
 
     def wait(self, timeout=30):
@@ -350,11 +440,12 @@ class Server:
         return self.returncode
 
     def stop(self, sig=signal.SIGTERM, timeout=30, check=True):
-        """Signals the server, waits, and (with check) asserts exit status 0
-        and a sanitizer-clean stderr. Returns the exit status."""
+        """Signals the server (sig None: it was signalled already), waits,
+        and (with check) asserts exit status 0 and a sanitizer-clean
+        stderr. Returns the exit status."""
         if self.proc is None:
             return self.returncode
-        if self.proc.poll() is None:
+        if sig is not None and self.proc.poll() is None:
             self.proc.send_signal(sig)
         rc = self.wait(timeout)
         proc, self.proc = self.proc, None
@@ -362,7 +453,7 @@ class Server:
         if check:
             assert_no_sanitizer_report(self.stderr(), "cxloop serve")
             assert rc == 0, "server exit status %s after %s\n%s" % (
-                rc, signal.Signals(sig).name, self.output())
+                rc, signal.Signals(sig or signal.SIGTERM).name, self.output())
         return rc
 
     def alive(self):
@@ -414,7 +505,11 @@ class Client:
         self.server = server
         self.s = requests.Session()
         if lang:
+            # Both the browser's preference and the explicit choice: a
+            # signed-in user's stored language (Polish by default) would
+            # otherwise win over Accept-Language.
             self.s.headers["Accept-Language"] = lang
+            self.s.cookies.set("cx_lang", lang, domain=server.host, path="/")
         self.last = None
 
     def request(self, method, path, **kw):
@@ -467,6 +562,16 @@ class Client:
         d = dict(data or {})
         d["csrf_token"] = self.token(page)
         return self.post(action, d)
+
+    def form(self, page, action):
+        r = self.get(page)
+        assert r.status_code == 200, "GET %s: %d" % (page, r.status_code)
+        return find_form(r.text, action)
+
+    def fill_and_post(self, page, action, **values):
+        """Finds the form of PAGE that posts to ACTION, fills it by meaning
+        (see fill) and posts it."""
+        return self.post(action, fill(self.form(page, action), **values))
 
     def logout(self):
         return self.submit("/", "/logout")
