@@ -110,10 +110,11 @@ unit: $(UNIT_BINS)
 # Black-box tests of the real binaries: the optimised one and the
 # sanitizer build, both over HTTP and the command line.
 http: cxloop build/asan/cxloop
-	$(PYTHON) -m pytest -q -p no:cacheprovider tests/http
+	env -u CXLOOP_BIN $(PYTHON) -m pytest -q -p no:cacheprovider tests/http
+	CXLOOP_BIN=build/asan/cxloop $(PYTHON) -m pytest -q -p no:cacheprovider tests/http
 
 browser: cxloop
-	$(PYTHON) -m pytest -q -p no:cacheprovider tests/browser
+	env -u CXLOOP_BIN $(PYTHON) -m pytest -q -p no:cacheprovider tests/browser
 
 check: test-deps
 	@$(MAKE) --no-print-directory cxloop build/asan/cxloop $(UNIT_BINS)
