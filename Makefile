@@ -38,7 +38,7 @@ UNIT_BINS := $(UNIT_TESTS:tests/unit/%.c=build/asan/tests/%)
 
 PYTHON    := /usr/bin/python3
 
-.PHONY: all deps test-deps demo check unit http browser bench clean san
+.PHONY: all deps test-deps demo check codecheck unit http browser bench clean san
 all: cxloop
 
 deps:
@@ -116,7 +116,12 @@ http: cxloop build/asan/cxloop
 browser: cxloop
 	env -u CXLOOP_BIN $(PYTHON) -m pytest -q -p no:cacheprovider tests/browser
 
+# Raw %s in the web layer's output needs a stated reason (tools/).
+codecheck:
+	@$(PYTHON) tools/check-raw-html.py src/web/*.c
+
 check: test-deps
+	@$(MAKE) --no-print-directory codecheck
 	@$(MAKE) --no-print-directory cxloop build/asan/cxloop $(UNIT_BINS)
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory http

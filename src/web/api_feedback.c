@@ -158,6 +158,7 @@ cx_result api_feedback_create(http_request_t *req, http_response_t *res)
     if (!body) {
         buf_t msg;
         buf_init(&msg, 1024);
+        /* raw: an English message for a JSON error body, never HTML */
         buf_printf(&msg, "the body is not valid JSON (line %d, column %d: %s)", err.line,
                    err.column, err.text);
         const char *m = arena_strdup(&req->arena, buf_failed(&msg) ? "the body is not valid JSON"

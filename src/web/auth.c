@@ -225,7 +225,7 @@ cx_result auth_apikey_load(http_request_t *req)
     a->caps = role_capabilities(role);
     buf_t actor;
     buf_init(&actor, 1024);
-    buf_printf(&actor, "key:%s", job.key.name);
+    buf_printf(&actor, "key:%s", job.key.name); /* raw: the audit actor, not HTML */
     a->actor = arena_strdup(&req->arena, buf_str(&actor));
     buf_free(&actor);
     if (!a->actor)

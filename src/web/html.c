@@ -60,6 +60,7 @@ void html_icon(buf_t *b, const char *name)
     for (size_t i = 0; i < sizeof html_icons / sizeof html_icons[0]; i++) {
         if (strcmp(html_icons[i].name, name) != 0)
             continue;
+        /* raw: the icon's path data comes from the constant table above */
         buf_printf(b,
                    "<svg class=\"icon\" viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" "
                    "aria-hidden=\"true\" focusable=\"false\" fill=\"none\" "
@@ -116,9 +117,9 @@ static void write_head(http_request_t *req, buf_t *b, const char *title)
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                "<meta name=\"color-scheme\" content=\"light\">\n"
                "<title>%h · %h</title>\n"
-               "<link rel=\"stylesheet\" href=\"%s\">\n"
-               "<link rel=\"icon\" href=\"%s\" type=\"image/svg+xml\">\n"
-               "<script src=\"%s\" defer></script>\n</head>\n",
+               "<link rel=\"stylesheet\" href=\"%a\">\n"
+               "<link rel=\"icon\" href=\"%a\" type=\"image/svg+xml\">\n"
+               "<script src=\"%a\" defer></script>\n</head>\n",
                i18n_lang_code(req->lang), title, web_org_name(req), assets_url("app.css"),
                assets_url("favicon.svg"), assets_url("app.js"));
 }
@@ -192,7 +193,7 @@ static void write_user_menu(http_request_t *req, buf_t *b)
 static void write_brand(http_request_t *req, buf_t *b)
 {
     buf_printf(b,
-               "<a class=\"brand\" href=\"/\"><img src=\"%s\" alt=\"\" width=\"32\" "
+               "<a class=\"brand\" href=\"/\"><img src=\"%a\" alt=\"\" width=\"32\" "
                "height=\"32\"><span class=\"brand-name\">%h</span></a>",
                assets_url("logo.svg"), web_org_name(req));
 }

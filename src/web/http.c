@@ -53,6 +53,7 @@ void http_methods_list(buf_t *b, unsigned methods)
     for (size_t i = 0; i < HTTP_METHOD_COUNT; i++) {
         if (!(methods & http_method_names[i].method))
             continue;
+        /* raw: method names from the constant table, for the Allow header */
         buf_printf(b, "%s%s", first ? "" : ", ", http_method_names[i].name);
         first = false;
     }
@@ -316,6 +317,7 @@ void http_set_cookie(http_request_t *req, http_response_t *res, const char *name
 {
     buf_t b;
     buf_init(&b, 4096);
+    /* raw: a Set-Cookie header; names are ours, values are tokens or language codes */
     buf_printf(&b, "%s=%s; Path=/; HttpOnly; SameSite=Lax", name, value);
     if (req->tls)
         buf_puts(&b, "; Secure");

@@ -971,6 +971,7 @@ void i18n_format_time(buf_t *b, i18n_lang_t lang, int64_t t)
     if (!gmtime_r(&tt, &tm))
         return;
     if (lang == LANG_EN)
+        /* raw: month names from the constant table */
         buf_printf(b, "%d %s %d, %02d:%02d UTC", tm.tm_mday, months_en[tm.tm_mon],
                    tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
     else

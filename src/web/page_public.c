@@ -49,7 +49,7 @@ cx_result page_static(http_request_t *req, http_response_t *res)
         return CX_ERR_NOT_FOUND;
     buf_t etag;
     buf_init(&etag, 64);
-    buf_printf(&etag, "\"%s\"", a->hash);
+    buf_printf(&etag, "\"%s\"", a->hash); /* raw: a hex digest for the ETag header */
     const char *tag = arena_strdup(&req->arena, buf_str(&etag));
     buf_free(&etag);
     if (!tag)

@@ -153,7 +153,7 @@ static void user_row(buf_t *b, http_request_t *req, const store_user_t *u)
     buf_puts(b, "</td><td class=\"actions\">");
     if (!self) {
         const char *what = u->disabled ? "enable" : "disable";
-        buf_printf(b, "<form method=\"post\" action=\"/settings/users/%u/%s\" class=\"inline\"",
+        buf_printf(b, "<form method=\"post\" action=\"/settings/users/%u/%u\" class=\"inline\"",
                    u->name, what);
         if (!u->disabled)
             buf_printf(b, " data-confirm=\"%a\"", web_t(req, T_CONFIRM_DISABLE));

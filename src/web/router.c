@@ -184,7 +184,7 @@ static void redirect_to_login(http_request_t *req, http_response_t *res)
         buf_init(&next, 16384);
         buf_puts(&next, req->path);
         if (req->query_string[0])
-            buf_printf(&next, "?%s", req->query_string);
+            buf_printf(&next, "?%s", req->query_string); /* raw: URL-encoded as a whole below */
         if (!buf_failed(&next))
             buf_printf(&loc, "?next=%u", buf_str(&next));
         buf_free(&next);
