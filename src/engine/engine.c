@@ -164,6 +164,12 @@ static void dims_free(dims_t *d)
     free(d->customer_account);
     free(d->customer_tier);
     name_table_free(&d->tiers);
+    for (size_t i = 0; i < d->nquestions; i++) {
+        free(d->questions[i].key);
+        free(d->questions[i].kind);
+        free(d->questions[i].choices);
+    }
+    free(d->questions);
     free(d);
 }
 
@@ -274,6 +280,26 @@ static cx_result customer_row(const store_dim_row_t *row, void *ctx)
     return CX_OK;
 }
 
+static cx_result question_row(const store_question_row_t *row, void *ctx)
+{
+    dims_t *d = ctx;
+    question_def_t *grown = realloc(d->questions, (d->nquestions + 1) * sizeof *grown);
+    if (!grown)
+        return CX_ERR_NOMEM;
+    d->questions = grown;
+    if (row->id > d->max_question_id)
+        d->max_question_id = row->id;
+    question_def_t *q = &d->questions[d->nquestions];
+    q->id = row->id;
+    q->survey_id = row->survey_id;
+    q->inverted = row->inverted;
+    q->key = strdup(row->key);
+    q->kind = strdup(row->kind);
+    q->choices = strdup(row->choices);
+    d->nquestions++;
+    return q->key && q->kind && q->choices ? CX_OK : CX_ERR_NOMEM;
+}
+
 typedef struct dims_load {
     dims_t *dims;
     int64_t version;
@@ -299,6 +325,8 @@ static cx_result dims_load_job(db_conn_t *db, void *arg)
         rc = store_accounts_scan(db, account_row, d);
     if (!rc)
         rc = store_customers_scan(db, customer_row, d);
+    if (!rc)
+        rc = store_questions_scan(db, question_row, d);
     return rc;
 }
 
@@ -389,6 +417,7 @@ void engine_free(engine_t *e)
     }
     dims_free(e->dims);
     cube_free(e->cube);
+    answers_free_all(e);
     for (uint32_t i = 0; i < DICT_MAX; i++) {
         free(e->channels[i]);
         free(e->languages[i]);
@@ -409,6 +438,7 @@ typedef struct staged_row {
 typedef struct staging {
     engine_t *engine;
     staged_row_t *rows;
+    int64_t *ids;            /* the rows' ids, for finding their answers */
     size_t count, capacity;
     bool unknown_dimension; /* a row names a survey, touchpoint or customer
                                the loaded dimensions do not have yet */
@@ -593,11 +623,12 @@ static cx_result refresh_dimensions(engine_t *e, store_t *store, bool always)
      * changed, so it is built again */
     cube_t *stale = e->cube;
     e->cube = NULL;
+    cx_result sync = answers_sync_questions(e);
     pthread_rwlock_unlock(&e->lock);
     dims_free(old);
     cube_free(stale);
     e->cube_rows_tried = 0;
-    return CX_OK;
+    return sync;
 }
 
 cx_result engine_reload_dimensions(engine_t *e, store_t *store)
@@ -613,8 +644,12 @@ cx_result engine_refresh(engine_t *e, store_t *store)
         return rc;
     staging_t staging = {.engine = e, .capacity = CHUNK_ROWS};
     staging.rows = malloc(staging.capacity * sizeof *staging.rows);
-    if (!staging.rows)
+    staging.ids = malloc(staging.capacity * sizeof *staging.ids);
+    if (!staging.rows || !staging.ids) {
+        free(staging.rows);
+        free(staging.ids);
         return CX_ERR_NOMEM;
+    }
     for (;;) {
         staging.count = 0;
         staging.unknown_dimension = false;
@@ -629,9 +664,29 @@ cx_result engine_refresh(engine_t *e, store_t *store)
             if (rc)
                 break;
         }
+        for (size_t i = 0; i < staging.count; i++)
+            staging.ids[i] = staging.rows[i].id;
+        answer_staging_t *answers = NULL;
+        rc = answers_stage(e, store, staging.ids, staging.count, e->nrows, e->last_id, &answers);
+        if (!rc && answers_staging_incomplete(answers)) {
+            /* a question added after the dimensions were read */
+            answers_staging_free(answers);
+            answers = NULL;
+            rc = refresh_dimensions(e, store, true);
+            if (!rc)
+                rc = answers_stage(e, store, staging.ids, staging.count, e->nrows, e->last_id,
+                                   &answers);
+        }
+        if (rc) {
+            answers_staging_free(answers);
+            break;
+        }
         pthread_rwlock_wrlock(&e->lock);
         rc = apply_batch(e, &staging);
+        cx_result arc = answers_apply(e, answers);
         pthread_rwlock_unlock(&e->lock);
+        if (!rc)
+            rc = arc;
         if (rc || staging.count < staging.capacity)
             break;
     }
@@ -640,6 +695,7 @@ cx_result engine_refresh(engine_t *e, store_t *store)
     for (uint32_t i = 0; i < staging.nlanguages; i++)
         free(staging.new_languages[i]);
     free(staging.rows);
+    free(staging.ids);
     /* (re)build the cube when there is none, at most once per doubling of
      * the rows, since a cube that did not compress is not tried again soon */
     if (!rc && !e->cube && e->nrows > 0 && e->nrows >= 2 * e->cube_rows_tried) {
@@ -676,7 +732,8 @@ void engine_get_stats(engine_t *e, engine_stats_t *out)
                        name_table_bytes(&d->surveys) + name_table_bytes(&d->touchpoints) +
                        name_table_bytes(&d->stages) + name_table_bytes(&d->segments) +
                        name_table_bytes(&d->accounts) + name_table_bytes(&d->tiers) +
-                       (size_t)d->ncustomers * (2 + 4 + 1) + cube_bytes(e->cube);
+                       (size_t)d->ncustomers * (2 + 4 + 1) + cube_bytes(e->cube) +
+                       answers_bytes(e);
     out->cube_entries = e->cube ? e->cube->nentries : 0;
     pthread_rwlock_unlock(&e->lock);
 }

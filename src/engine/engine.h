@@ -115,7 +115,7 @@ typedef struct engine_row {
 } engine_row_t;
 
 typedef struct engine_result {
-    char metric[16];
+    char metric[96];
     engine_dim by[2];
     size_t nrows;
     engine_row_t *rows;

@@ -80,6 +80,37 @@ typedef struct column_view {
     uint16_t min_day, max_day;
 } column_view_t;
 
+/* The answers to one question other than a survey's main one, for the
+ * metrics "mean:QUESTION" and "share:QUESTION=VALUE". Each answer points at
+ * its response's row, whose columns give its dimensions. Numeric answers
+ * (score 0-10, rating 1-5, effort 1-7, inverted scales turned round) keep
+ * their value; choice answers a bitmask of the choices picked. */
+#define MAX_CHOICES 32
+
+typedef struct answer_set {
+    int64_t question_id;
+    uint16_t survey;
+    char *key;
+    bool choice;         /* single or multi */
+    bool inverted;
+    int low, high;       /* the numeric scale */
+    uint32_t nchoices;
+    char *choices[MAX_CHOICES];
+    size_t count, capacity;
+    uint32_t *row;
+    uint32_t *value;
+} answer_set_t;
+
+/* A question as the dimension tables know it, before its answers load. */
+typedef struct question_def {
+    int64_t id;
+    int64_t survey_id;
+    char *key;
+    char *kind;
+    bool inverted;
+    char *choices; /* JSON */
+} question_def_t;
+
 enum survey_kind { KIND_NONE, KIND_NPS, KIND_CSAT, KIND_CES, KIND_ENPS, KIND_CUSTOM };
 
 /* A dictionary of names indexed by a small integer; index 0 is "none". */
@@ -105,6 +136,9 @@ typedef struct dims {
     uint32_t *customer_account;
     uint8_t *customer_tier;
     name_table_t tiers;        /* dense, value tiers by name */
+    question_def_t *questions; /* every question but the surveys' main ones */
+    size_t nquestions;
+    int64_t max_question_id;
 } dims_t;
 
 struct engine {
@@ -120,7 +154,33 @@ struct engine {
     char *languages[DICT_MAX];
     uint32_t nlanguages;
     uint64_t anomalies;        /* scores outside their scale, kept as skipped */
+    answer_set_t **answer_sets; /* by question id (sparse), nanswer_ids slots */
+    size_t nanswer_ids;
 };
+
+/* ---- answers.c ---- */
+
+/* Makes an answer set for every question the dimensions name that has
+ * none yet. Caller holds the write lock. */
+cx_result answers_sync_questions(engine_t *e);
+/* Reads the answers of the rows in staging order (ids ascending, the
+ * first of them at row first_row) from the store and keeps them
+ * aside; answers_apply adds them. Without the lock (refresher only). */
+typedef struct answer_staging answer_staging_t;
+cx_result answers_stage(engine_t *e, store_t *store, const int64_t *ids, size_t nids,
+                        size_t first_row, int64_t after_id, answer_staging_t **out);
+/* True when a staged answer named a question the dimensions do not have
+ * yet: reload them and stage again. */
+bool answers_staging_incomplete(const answer_staging_t *staged);
+void answers_staging_free(answer_staging_t *staged);
+/* Caller holds the write lock; frees the staging. */
+cx_result answers_apply(engine_t *e, answer_staging_t *staged);
+void answers_free_all(engine_t *e);
+size_t answers_bytes(const engine_t *e);
+/* The set of a question given by id or by key; NULL with a message in err
+ * when unknown or ambiguous. */
+const answer_set_t *answers_find(const engine_t *e, const char *question, char *err,
+                                 size_t errlen);
 
 /* Index of a name in a table, or -1. */
 int64_t engine_name_find(const name_table_t *t, const char *name);

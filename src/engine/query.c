@@ -58,6 +58,10 @@ typedef struct plan {
     const dims_t *dims;
     size_t nrows;
     const cube_t *cube;       /* scan the cube instead of rows */
+    const answer_set_t *answers; /* scan a question's answers instead */
+    size_t nanswers;
+    uint32_t share_mask;      /* share of choices: the bit asked for */
+    int share_value;          /* share of a numeric value; -1 otherwise */
     size_t nentries;          /* rows or cube entries to scan */
     uint8_t *survey_ok;   /* by survey index */
     int nfilters;
@@ -350,11 +354,50 @@ static void scan_block(const plan_t *p, const column_view_t *v, size_t k0, size_
     }
 }
 
+/* Scans a question's answers: each block's row columns are gathered into
+ * a view, with the answer (or 0/1 for a share) as the score. */
+static void scan_answers(const plan_t *p, worker_t *w)
+{
+    const engine_t *e = p->engine;
+    const answer_set_t *a = p->answers;
+    uint16_t day[BLOCK], survey[BLOCK], touchpoint[BLOCK];
+    uint8_t channel[BLOCK], language[BLOCK];
+    uint32_t customer[BLOCK];
+    int8_t score[BLOCK];
+    for (size_t a0 = 0; a0 < p->nanswers; a0 += BLOCK) {
+        size_t n = p->nanswers - a0 < BLOCK ? p->nanswers - a0 : BLOCK;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t row = a->row[a0 + i];
+            const chunk_t *ch = e->chunks[row >> CHUNK_SHIFT];
+            size_t k = row & (CHUNK_ROWS - 1);
+            day[i] = ch->day[k];
+            survey[i] = ch->survey[k];
+            touchpoint[i] = ch->touchpoint[k];
+            channel[i] = ch->channel[k];
+            language[i] = ch->language[k];
+            customer[i] = ch->customer[k];
+            uint32_t v = a->value[a0 + i];
+            score[i] = p->share_mask    ? (int8_t)((v & p->share_mask) != 0)
+                       : p->share_value >= 0 ? (int8_t)((int)v == p->share_value)
+                                             : (int8_t)v;
+        }
+        column_view_t v = {.n = n, .day = day, .survey = survey, .touchpoint = touchpoint,
+                           .channel = channel, .language = language, .customer = customer,
+                           .score = score};
+        scan_block(p, &v, 0, n, w->hist, true);
+        w->scanned += n;
+    }
+}
+
 static void *worker_main(void *arg)
 {
     worker_t *w = arg;
     const plan_t *p = w->plan;
     const engine_t *e = p->engine;
+    if (p->answers) {
+        scan_answers(p, w);
+        return NULL;
+    }
     for (size_t c = w->first_chunk; c < w->end_chunk; c++) {
         column_view_t v;
         size_t n = p->nentries - (c << CHUNK_SHIFT);
@@ -429,6 +472,56 @@ static cx_result query_error(char *err, size_t errlen, const char *fmt, const ch
     return CX_ERR_INVALID;
 }
 
+/* mean:QUESTION or share:QUESTION=VALUE: finds the answers and sets the
+ * plan and the figure's kind. Caller holds the read lock. */
+static cx_result plan_answer_metric(const engine_t *e, const char *name, plan_t *p,
+                                    metric_spec_t *spec, char *err, size_t errlen)
+{
+    bool share = strncmp(name, "share:", 6) == 0;
+    const char *question = name + (share ? 6 : 5);
+    char key[80];
+    const char *value = NULL;
+    size_t len = strlen(question);
+    if (share) {
+        const char *eq = strchr(question, '=');
+        if (!eq || eq == question || !eq[1])
+            return query_error(err, errlen, "'%s': write share:QUESTION=VALUE", name);
+        len = (size_t)(eq - question);
+        value = eq + 1;
+    }
+    if (len == 0 || len >= sizeof key)
+        return query_error(err, errlen, "'%s': name a question by key or id", name);
+    memcpy(key, question, len);
+    key[len] = '\0';
+    p->answers = answers_find(e, key, err, errlen);
+    if (!p->answers)
+        return CX_ERR_INVALID;
+    p->share_value = -1;
+    if (!share) {
+        if (p->answers->choice)
+            return query_error(err, errlen,
+                               "'%s' is a choice question: ask for share:QUESTION=VALUE", key);
+        spec->kind = METRIC_MEAN;
+        return CX_OK;
+    }
+    spec->kind = METRIC_SHARE;
+    spec->share_low = spec->share_high = 1;
+    if (p->answers->choice) {
+        for (uint32_t i = 0; i < p->answers->nchoices; i++)
+            if (strcmp(p->answers->choices[i], value) == 0)
+                p->share_mask = 1u << i;
+        if (!p->share_mask)
+            return query_error(err, errlen, "'%s' is not one of the question's choices", value);
+        return CX_OK;
+    }
+    char *end;
+    long v = strtol(value, &end, 10);
+    if (*end || v < p->answers->low || v > p->answers->high)
+        return query_error(err, errlen, "'%s' is not a value of the question's scale", value);
+    p->share_value = (int)v;
+    return CX_OK;
+}
+
 cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *out, char *err,
                        size_t errlen)
 {
@@ -439,9 +532,16 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
     for (size_t i = 0; i < sizeof metric_defs / sizeof metric_defs[0]; i++)
         if (q->metric && strcmp(q->metric, metric_defs[i].name) == 0)
             metric = &metric_defs[i];
-    if (!metric)
-        return query_error(err, errlen, "unknown metric '%s': use nps, enps, csat, ces or count",
+    /* mean:QUESTION and share:QUESTION=VALUE, resolved under the lock */
+    bool answer_metric = q->metric && (strncmp(q->metric, "mean:", 5) == 0 ||
+                                       strncmp(q->metric, "share:", 6) == 0);
+    if (!metric && !answer_metric)
+        return query_error(err, errlen,
+                           "unknown metric '%s': use nps, enps, csat, ces, count, "
+                           "mean:QUESTION or share:QUESTION=VALUE",
                            q->metric ? q->metric : "");
+    if (strlen(q->metric) >= sizeof out->metric)
+        return query_error(err, errlen, "%s", "the metric's name is too long");
     if (q->by[0] != DIM_NONE && q->by[0] == q->by[1])
         return query_error(err, errlen, "'%s' is given twice in the grouping",
                            engine_dim_name(q->by[0]));
@@ -449,7 +549,7 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
         return query_error(err, errlen, "%s", "group by at most one period");
     if (q->has_from && q->has_to && q->from_day > q->to_day)
         return query_error(err, errlen, "%s", "the date range ends before it starts");
-    snprintf(out->metric, sizeof out->metric, "%s", metric->name);
+    snprintf(out->metric, sizeof out->metric, "%s", q->metric);
     out->by[0] = q->by[0];
     out->by[1] = q->by[1];
 
@@ -457,8 +557,13 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
     plan_t p = {.engine = e, .dims = e->dims, .nrows = e->nrows};
     const dims_t *d = p.dims;
     cx_result rc = CX_OK;
-    metric_spec_t spec = {.kind = metric->kind};
-    p.count_everything = metric->kind == METRIC_COUNT;
+    metric_spec_t spec = {.kind = metric ? metric->kind : METRIC_MEAN};
+    p.count_everything = spec.kind == METRIC_COUNT;
+    if (answer_metric) {
+        rc = plan_answer_metric(e, q->metric, &p, &spec, err, errlen);
+        if (rc)
+            goto done;
+    }
 
     p.survey_ok = calloc(d->surveys.count, 1);
     if (!p.survey_ok) {
@@ -467,8 +572,10 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
     }
     for (uint32_t s = 1; s < d->surveys.count; s++)
         p.survey_ok[s] = d->surveys.names[s] &&
-                         (metric->survey_kind == KIND_NONE ||
-                          (d->surveys.attr[s] & 0xFF) == (uint32_t)metric->survey_kind);
+                         (p.answers ? s == p.answers->survey
+                                    : metric->survey_kind == KIND_NONE ||
+                                          (d->surveys.attr[s] & 0xFF) ==
+                                              (uint32_t)metric->survey_kind);
 
     for (int f = 0; f < q->nfilters && !rc; f++) {
         const engine_filter_t *flt = &q->filters[f];
@@ -503,13 +610,15 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
     bool needs_account = q->by[0] == DIM_ACCOUNT || q->by[1] == DIM_ACCOUNT;
     for (int f = 0; f < q->nfilters; f++)
         needs_account |= q->filters[f].dim == DIM_ACCOUNT;
-    if (e->cube && !needs_account && q->path != ENGINE_PATH_ROWS) {
+    if (e->cube && !needs_account && !p.answers && q->path != ENGINE_PATH_ROWS) {
         p.cube = e->cube;
         p.nentries = e->cube->nentries;
     } else {
         p.nentries = p.nrows;
     }
     out->used_cube = p.cube != NULL;
+    if (p.answers)
+        p.nanswers = p.answers->count;
 
     /* the day range: the data's own, narrowed by from/to */
     int32_t data_lo = INT32_MAX, data_hi = INT32_MIN;
@@ -590,6 +699,8 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
 
     /* scan */
     int nthreads = q->threads > 0 ? q->threads : (p.nentries > 200000 ? 2 : 1);
+    if (p.answers)
+        nthreads = 1; /* answers are few; one pass over them */
     if (nthreads > 8)
         nthreads = 8;
     worker_t workers[8];

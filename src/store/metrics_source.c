@@ -110,10 +110,59 @@ cx_result store_customers_scan(db_conn_t *db, store_dim_fn fn, void *ctx)
                     fn, ctx);
 }
 
+cx_result store_questions_scan(db_conn_t *db, store_question_fn fn, void *ctx)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT id, survey_id, key, kind, scale_inverted, choices"
+                                   " FROM questions WHERE is_main = 0"
+                                   " ORDER BY id");
+    if (!st)
+        return CX_ERR_STORE;
+    db_step_result r;
+    cx_result rc = CX_OK;
+    while (!rc && (r = db_step(st)) == DB_ROW) {
+        store_question_row_t row = {
+            .id = db_column_int(st, 0),
+            .survey_id = db_column_int(st, 1),
+            .key = db_column_text(st, 2),
+            .kind = db_column_text(st, 3),
+            .inverted = db_column_int(st, 4) != 0,
+            .choices = db_column_text(st, 5),
+        };
+        rc = fn(&row, ctx);
+    }
+    return finish_scan(st, rc ? DB_DONE : r, rc);
+}
+
+cx_result store_answers_scan(db_conn_t *db, int64_t after_id, int64_t upto_id,
+                             store_answer_fn fn, void *ctx)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT response_id, question_id, value_num, value_text"
+                                   " FROM answers WHERE response_id > ? AND response_id <= ?"
+                                   " ORDER BY response_id");
+    if (!st)
+        return CX_ERR_STORE;
+    db_bind_int(st, 1, after_id);
+    db_bind_int(st, 2, upto_id);
+    db_step_result r;
+    cx_result rc = CX_OK;
+    while (!rc && (r = db_step(st)) == DB_ROW) {
+        store_answer_row_t row = {
+            .response_id = db_column_int(st, 0),
+            .question_id = db_column_int(st, 1),
+            .has_number = !db_column_is_null(st, 2),
+            .number = db_column_double(st, 2),
+            .text = db_column_is_null(st, 3) ? NULL : db_column_text(st, 3),
+        };
+        rc = fn(&row, ctx);
+    }
+    return finish_scan(st, rc ? DB_DONE : r, rc);
+}
+
 cx_result store_dimensions_version(db_conn_t *db, int64_t *out)
 {
     return db_query_int(
         db_prepare(db, "SELECT (SELECT count(*) + coalesce(max(id), 0) FROM customers) * 7"
+                       " + (SELECT count(*) + coalesce(max(id), 0) FROM questions) * 23"
                        " + (SELECT count(*) + coalesce(max(id), 0) FROM surveys) * 11"
                        " + (SELECT count(*) + coalesce(max(id), 0) FROM touchpoints) * 13"
                        " + (SELECT count(*) + coalesce(max(id), 0) FROM segments) * 17"

@@ -51,9 +51,36 @@ cx_result store_segments_scan(db_conn_t *db, store_dim_fn fn, void *ctx);
 cx_result store_accounts_scan(db_conn_t *db, store_dim_fn fn, void *ctx);
 cx_result store_customers_scan(db_conn_t *db, store_dim_fn fn, void *ctx);
 
+/* Questions other than a survey's main one: id, survey, key, kind
+ * (score, rating, effort, single, multi, text), whether the scale is
+ * inverted, and the choices as JSON text. */
+typedef struct store_question_row {
+    int64_t id;
+    int64_t survey_id;
+    const char *key;
+    const char *kind;
+    bool inverted;
+    const char *choices;
+} store_question_row_t;
+typedef cx_result (*store_question_fn)(const store_question_row_t *row, void *ctx);
+cx_result store_questions_scan(db_conn_t *db, store_question_fn fn, void *ctx);
+
+/* Answers of responses with after_id < response id <= upto_id, in
+ * response order; value_text is NULL for numeric answers. */
+typedef struct store_answer_row {
+    int64_t response_id;
+    int64_t question_id;
+    bool has_number;
+    double number;
+    const char *text;
+} store_answer_row_t;
+typedef cx_result (*store_answer_fn)(const store_answer_row_t *row, void *ctx);
+cx_result store_answers_scan(db_conn_t *db, int64_t after_id, int64_t upto_id,
+                             store_answer_fn fn, void *ctx);
+
 /* A number that changes whenever customers, surveys, touchpoints, segments
  * or accounts change (their row counts and largest ids folded together),
- * so the engine knows when to reload them. */
+ * (and questions), so the engine knows when to reload them. */
 cx_result store_dimensions_version(db_conn_t *db, int64_t *out);
 
 #endif

@@ -50,6 +50,11 @@ static void populate(const char *path, uint64_t seed, int nresponses)
         "INSERT INTO questions (survey_id, position, key, kind, is_main, scale_inverted) VALUES"
         " (1, 1, 'q', 'score', 1, 0), (2, 1, 'q', 'rating', 1, 0),"
         " (3, 1, 'q', 'effort', 1, 1), (4, 1, 'q', 'score', 1, 0), (5, 1, 'q', 'score', 1, 0);"
+        "INSERT INTO questions (id, survey_id, position, key, kind, is_main, scale_inverted,"
+        " choices) VALUES (20, 1, 2, 'cena', 'rating', 0, 0, '[]'),"
+        " (21, 4, 2, 'dzial', 'single', 0, 0,"
+        "  '[{\"value\": \"a\"}, {\"value\": \"b\"}, {\"value\": \"c\"}]'),"
+        " (22, 1, 3, 'komentarz', 'text', 0, 0, '[]');"
         "INSERT INTO segments (id, name, created_at) VALUES"
         " (1, 'B2C', 0), (2, 'B2B', 0), (3, 'VIP', 0);"
         "INSERT INTO accounts (id, name, created_at) VALUES (1, 'Firma A', 0), (2, 'Firma B', 0);";
@@ -81,6 +86,11 @@ static void populate(const char *path, uint64_t seed, int nresponses)
                        "INSERT INTO responses (survey_id, customer_id, touchpoint_id, channel,"
                        " language, submitted_at, score, created_at) VALUES (?,?,?,?,?,?,?,0)",
                        -1, &resp, NULL);
+    sqlite3_stmt *ans;
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO answers (response_id, question_id, value_num, value_text)"
+                       " VALUES (?, ?, ?, ?)",
+                       -1, &ans, NULL);
     const int64_t start = 1735689600; /* 2025-01-01T00:00:00Z */
     for (int i = 0; i < nresponses; i++) {
         sqlite3_reset(resp);
@@ -110,7 +120,24 @@ static void populate(const char *path, uint64_t seed, int nresponses)
         else
             sqlite3_bind_int64(resp, 7, rng_range(&r, low, high));
         cr_assert_eq(sqlite3_step(resp), SQLITE_DONE, "%s", sqlite3_errmsg(db));
+        /* driver ratings on the NPS survey, departments on the eNPS one */
+        int64_t response = sqlite3_last_insert_rowid(db);
+        if ((survey == 1 || survey == 4) && rng_uniform(&r) < 0.6) {
+            sqlite3_reset(ans);
+            sqlite3_bind_int64(ans, 1, response);
+            sqlite3_bind_int64(ans, 2, survey == 1 ? 20 : 21);
+            if (survey == 1) {
+                sqlite3_bind_int64(ans, 3, rng_range(&r, 1, 5));
+                sqlite3_bind_null(ans, 4);
+            } else {
+                static const char *const departments[] = {"a", "b", "c"};
+                sqlite3_bind_null(ans, 3);
+                sqlite3_bind_text(ans, 4, departments[rng_range(&r, 0, 2)], -1, SQLITE_STATIC);
+            }
+            cr_assert_eq(sqlite3_step(ans), SQLITE_DONE, "%s", sqlite3_errmsg(db));
+        }
     }
+    sqlite3_finalize(ans);
     sqlite3_finalize(cust);
     sqlite3_finalize(resp);
     cr_assert_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, &err), SQLITE_OK, "%s", err);
@@ -149,9 +176,13 @@ static reference_row_t *reference(const char *path, const engine_query_t *q, siz
 {
     buf_t sql;
     buf_init(&sql, 0);
-    const char *kind = strcmp(q->metric, "count") == 0 ? NULL : q->metric;
+    bool mean = strcmp(q->metric, "mean:cena") == 0;
+    bool share = strcmp(q->metric, "share:dzial=b") == 0;
+    const char *kind = strcmp(q->metric, "count") == 0 || mean || share ? NULL : q->metric;
     buf_printf(&sql, "SELECT %s, %s, ", dim_sql(q->by[0]), dim_sql(q->by[1]));
-    const char *score = "CASE WHEN qm.scale_inverted = 1 THEN 8 - r.score ELSE r.score END";
+    const char *score = mean    ? "cast(ans.value_num AS int)"
+                        : share ? "(ans.value_text = 'b')"
+                                : "CASE WHEN qm.scale_inverted = 1 THEN 8 - r.score ELSE r.score END";
     for (int v = 0; v <= 10; v++)
         buf_printf(&sql, "sum(%s = %d), ", score, v);
     buf_printf(&sql, "sum(r.score IS NULL) FROM responses r"
@@ -161,7 +192,11 @@ static reference_row_t *reference(const char *path, const engine_query_t *q, siz
                      " LEFT JOIN stages stg ON stg.id = t.stage_id"
                      " LEFT JOIN customers c ON c.id = r.customer_id"
                      " LEFT JOIN segments sg ON sg.id = c.segment_id"
-                     " LEFT JOIN accounts a ON a.id = c.account_id WHERE 1");
+                     " LEFT JOIN accounts a ON a.id = c.account_id");
+    if (mean || share)
+        buf_printf(&sql, " JOIN answers ans ON ans.response_id = r.id AND ans.question_id = %d",
+                   mean ? 20 : 21);
+    buf_puts(&sql, " WHERE 1");
     if (kind)
         buf_printf(&sql, " AND s.kind = '%s'", kind);
     char day[16];
@@ -203,7 +238,7 @@ static reference_row_t *reference(const char *path, const engine_query_t *q, siz
             row->hist[v] = sqlite3_column_int64(st, 2 + v);
             row->n += row->hist[v];
         }
-        row->skipped = sqlite3_column_int64(st, 13);
+        row->skipped = mean || share ? 0 : sqlite3_column_int64(st, 13);
     }
     sqlite3_finalize(st);
     sqlite3_close(db);
@@ -236,13 +271,22 @@ static void check_query(engine_t *e, const char *path, const engine_query_t *q)
     engine_result_t res;
     char err[256];
     cr_assert_eq(engine_query(e, q, &res, err, sizeof err), CX_OK, "%s", err);
+    bool account = q->by[0] == DIM_ACCOUNT || q->by[1] == DIM_ACCOUNT;
+    for (int f = 0; f < q->nfilters; f++)
+        account |= q->filters[f].dim == DIM_ACCOUNT;
+    bool answers = strchr(q->metric, ':') != NULL;
+    cr_assert_eq(res.used_cube, q->path != ENGINE_PATH_ROWS && !account && !answers);
     size_t nref;
     reference_row_t *ref = reference(path, q, &nref);
     metric_spec_t spec = {.kind = strcmp(q->metric, "nps") == 0 || strcmp(q->metric, "enps") == 0
                                       ? METRIC_NPS
-                                  : strcmp(q->metric, "csat") == 0 ? METRIC_CSAT
-                                  : strcmp(q->metric, "ces") == 0  ? METRIC_CES
-                                                                   : METRIC_COUNT};
+                                  : strcmp(q->metric, "csat") == 0      ? METRIC_CSAT
+                                  : strcmp(q->metric, "ces") == 0       ? METRIC_CES
+                                  : strcmp(q->metric, "mean:cena") == 0 ? METRIC_MEAN
+                                  : strcmp(q->metric, "share:dzial=b") == 0 ? METRIC_SHARE
+                                                                            : METRIC_COUNT,
+                          .share_low = 1,
+                          .share_high = 1};
     cr_assert_eq(res.nrows, nref, "%s by %s,%s: %zu rows, SQL has %zu", q->metric,
                  engine_dim_name(q->by[0]) ? engine_dim_name(q->by[0]) : "-",
                  engine_dim_name(q->by[1]) ? engine_dim_name(q->by[1]) : "-", res.nrows, nref);
@@ -266,7 +310,8 @@ static void check_query(engine_t *e, const char *path, const engine_query_t *q)
         estimate_t expected;
         stats_estimate(&spec, &h, &expected);
         if (expected.n)
-            cr_assert(fabs(row->estimate.value - expected.value) < 1e-9);
+            cr_assert(fabs(row->estimate.value - expected.value) < 1e-9, "%s: %f != %f",
+                      q->metric, row->estimate.value, expected.value);
     }
     free(ref);
     engine_result_free(&res);
@@ -308,7 +353,9 @@ Test(engine, loads_every_row_within_the_column_budget)
 
 Test(engine, agrees_with_sql_on_random_queries)
 {
-    static const char *const metrics[] = {"nps", "enps", "csat", "ces", "count"};
+    static const char *const metrics[] = {"nps",   "enps",      "csat",
+                                          "ces",   "count",     "mean:cena",
+                                          "share:dzial=b"};
     static const engine_dim groupable[] = {DIM_NONE,    DIM_DAY,     DIM_MONTH,   DIM_QUARTER,
                                            DIM_YEAR,    DIM_SURVEY,  DIM_TOUCHPOINT, DIM_STAGE,
                                            DIM_CHANNEL, DIM_SEGMENT, DIM_ACCOUNT, DIM_LANGUAGE,
@@ -326,7 +373,7 @@ Test(engine, agrees_with_sql_on_random_queries)
     rng_t r;
     rng_seed(&r, 99);
     for (int iteration = 0; iteration < 300; iteration++) {
-        engine_query_t q = {.metric = metrics[rng_range(&r, 0, 4)]};
+        engine_query_t q = {.metric = metrics[rng_range(&r, 0, 6)]};
         size_t ng = sizeof groupable / sizeof groupable[0];
         q.by[0] = groupable[rng_range(&r, 0, (int64_t)ng - 1)];
         q.by[1] = q.by[0] == DIM_NONE ? DIM_NONE : groupable[rng_range(&r, 0, (int64_t)ng - 1)];
@@ -389,6 +436,13 @@ Test(engine, rejects_bad_queries_with_a_reason)
     f.filters[0].values[0] = "Martians";
     cr_assert_eq(engine_query(engine, &f, &res, err, sizeof err), CX_ERR_INVALID);
     cr_assert(strstr(err, "Martians"), "%s", err);
+    static const char *const bad_answers[] = {"mean:dzial", "share:dzial=z", "mean:nothing",
+                                              "share:cena", "share:cena=9", "mean:komentarz"};
+    for (size_t i = 0; i < sizeof bad_answers / sizeof bad_answers[0]; i++) {
+        engine_query_t a = {.metric = bad_answers[i]};
+        cr_assert_eq(engine_query(engine, &a, &res, err, sizeof err), CX_ERR_INVALID, "%s",
+                     bad_answers[i]);
+    }
     engine_query_t two = {.metric = "nps", .by = {DIM_MONTH, DIM_YEAR}};
     cr_assert_eq(engine_query(engine, &two, &res, err, sizeof err), CX_ERR_INVALID);
     engine_query_t backwards = {.metric = "nps", .has_from = true, .has_to = true,
