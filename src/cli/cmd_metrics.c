@@ -15,9 +15,15 @@
 #include "engine/metrics_query.h"
 
 const char cmd_metrics_usage[] =
-    "usage: cxloop metrics --db FILE --metric nps|enps|csat|ces|count\n"
+    "usage: cxloop metrics --db FILE --metric METRIC\n"
     "                      [--by DIM[,DIM]] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
     "                      [--where DIM=VALUE[,VALUE...]]... [--format table|csv|json]\n"
+    "\n"
+    "METRIC is nps, enps, csat, ces, count, mean:QUESTION (the mean of a\n"
+    "rating, score or effort question other than a survey's main one, such\n"
+    "as a driver rating) or share:QUESTION=VALUE (the share of answers that\n"
+    "chose VALUE, or gave that score); QUESTION is the question's key, or\n"
+    "its id when several surveys use the key.\n"
     "\n"
     "Computes a metric with its 95 % interval, n (answers) and skipped (asked\n"
     "but not answered) for the whole selection or per group, and each row's\n"
@@ -114,7 +120,8 @@ int cmd_metrics(int argc, char **argv)
     if (!path)
         return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
     if (!metric)
-        return cli_usage_error(self, "--metric is required (nps, enps, csat, ces or count)");
+        return cli_usage_error(self, "--metric is required (nps, enps, csat, ces, count, "
+                                     "mean:QUESTION or share:QUESTION=VALUE)");
     if (format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
         return cli_usage_error(self, "--format must be table, csv or json");
 
