@@ -105,13 +105,16 @@ int main(int argc, char **argv)
     engine_query_t probe;
     metrics_query_init(&probe, "count");
     metrics_error_t qerr;
-    metrics_query_set_by(&probe, "day", &qerr);
+    arena_t probe_arena;
+    arena_init(&probe_arena);
+    metrics_query_set_by(&probe, &probe_arena, "day", &qerr);
     engine_result_t days;
     engine_query(engine, &probe, &days, err, sizeof err);
     int32_t newest = 0;
     if (days.nrows)
         engine_parse_day(days.rows[days.nrows - 1].labels[0], &newest);
     engine_result_free(&days);
+    arena_free(&probe_arena);
 
     double *times = malloc((size_t)runs * sizeof *times);
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
@@ -120,7 +123,7 @@ int main(int argc, char **argv)
         arena_init(&arena);
         engine_query_t q;
         metrics_query_init(&q, bq->metric);
-        metrics_query_set_by(&q, bq->by, &qerr);
+        metrics_query_set_by(&q, &arena, bq->by, &qerr);
         if (bq->from_days_back) {
             q.has_from = true;
             q.from_day = newest - bq->from_days_back + 1;

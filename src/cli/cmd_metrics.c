@@ -32,7 +32,8 @@ const char cmd_metrics_usage[] =
     "are flagged as small samples.\n"
     "\n"
     "  --by       up to two of: day, week, month, quarter, year, survey,\n"
-    "             touchpoint, stage, channel, segment, account, language, tier\n"
+    "             touchpoint, stage, channel, segment, account, language, tier,\n"
+    "             attr.KEY (a customer attribute)\n"
     "  --from/--to  local dates in the organisation's time zone, inclusive\n"
     "  --where    keep only these values of a dimension (names or ids);\n"
     "             repeat for several dimensions\n"
@@ -70,7 +71,7 @@ static void print_table(const engine_result_t *r, bool csv)
     static const char *const columns[] = {"value", "ci_low", "ci_high", "n", "skipped",
                                           "change", "p_value", "q_value", "small_sample"};
     for (int k = 0; k < nby; k++)
-        printf(csv ? "%s," : "%-22s ", engine_dim_name(r->by[k]));
+        printf(csv ? "%s," : "%-22s ", r->by_name[k]);
     for (size_t c = 0; c < sizeof columns / sizeof columns[0]; c++)
         printf(csv ? (c + 1 < sizeof columns / sizeof columns[0] ? "%s," : "%s") : "%9s ",
                columns[c]);
@@ -130,7 +131,7 @@ int cmd_metrics(int argc, char **argv)
     metrics_error_t qerr = {.field = NULL};
     arena_t arena;
     arena_init(&arena);
-    cx_result qrc = metrics_query_set_by(&q, by, &qerr);
+    cx_result qrc = metrics_query_set_by(&q, &arena, by, &qerr);
     if (!qrc && from)
         qrc = metrics_query_set_from(&q, from, &qerr);
     if (!qrc && to)

@@ -18,6 +18,7 @@
  */
 #include "engine/engine.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static const char *const dim_names[DIM_COUNT] = {
     [DIM_MONTH] = "month",     [DIM_QUARTER] = "quarter", [DIM_YEAR] = "year",
     [DIM_SURVEY] = "survey",   [DIM_TOUCHPOINT] = "touchpoint", [DIM_STAGE] = "stage",
     [DIM_CHANNEL] = "channel", [DIM_SEGMENT] = "segment", [DIM_ACCOUNT] = "account",
-    [DIM_LANGUAGE] = "language", [DIM_TIER] = "tier",
+    [DIM_LANGUAGE] = "language", [DIM_TIER] = "tier", [DIM_ATTRIBUTE] = "attribute",
 };
 
 const char *engine_dim_name(engine_dim dim)
@@ -164,6 +165,11 @@ static void dims_free(dims_t *d)
     free(d->customer_account);
     free(d->customer_tier);
     name_table_free(&d->tiers);
+    for (uint32_t i = 0; i < d->nattributes; i++) {
+        free(d->attribute_keys[i]);
+        name_table_free(&d->attribute_values[i]);
+        free(d->attribute_of[i]);
+    }
     for (size_t i = 0; i < d->nquestions; i++) {
         free(d->questions[i].key);
         free(d->questions[i].kind);
@@ -248,6 +254,78 @@ static cx_result account_row(const store_dim_row_t *row, void *ctx)
     return name_table_set(&d->accounts, (uint32_t)row->id, row->name) ? CX_OK : CX_ERR_NOMEM;
 }
 
+/* The text of an attribute value: strings as they are, numbers and
+ * booleans written out; NULL for objects, arrays and null. */
+static const char *attribute_text(json_t *v, char *scratch, size_t len)
+{
+    switch (json_typeof(v)) {
+    case JSON_STRING: return json_string_value(v);
+    case JSON_INTEGER:
+        snprintf(scratch, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return scratch;
+    case JSON_REAL: snprintf(scratch, len, "%g", json_real_value(v)); return scratch;
+    case JSON_TRUE: return "true";
+    case JSON_FALSE: return "false";
+    default: return NULL;
+    }
+}
+
+/* Records one customer's attributes (a JSON object) in the per-key
+ * columns, making a column for a key met for the first time. */
+static cx_result customer_attributes(dims_t *d, uint32_t id, const char *json)
+{
+    json_t *doc = json_loads(json, 0, NULL);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return CX_OK; /* not an object: nothing to index */
+    }
+    const char *key;
+    json_t *value;
+    cx_result rc = CX_OK;
+    json_object_foreach(doc, key, value)
+    {
+        char scratch[64];
+        const char *text = attribute_text(value, scratch, sizeof scratch);
+        if (!text || !*text)
+            continue;
+        uint32_t a = 0;
+        while (a < d->nattributes && strcmp(d->attribute_keys[a], key) != 0)
+            a++;
+        if (a == d->nattributes) {
+            if (a == MAX_ATTRIBUTES)
+                continue; /* only the first 16 keys met are indexed */
+            d->attribute_keys[a] = strdup(key);
+            d->attribute_of[a] = calloc(d->ncustomers ? d->ncustomers : 1, 1);
+            if (!d->attribute_keys[a] || !d->attribute_of[a] ||
+                !name_table_reserve(&d->attribute_values[a], 0)) {
+                free(d->attribute_keys[a]);
+                free(d->attribute_of[a]);
+                rc = CX_ERR_NOMEM;
+                break;
+            }
+            d->nattributes++;
+        }
+        if (d->attribute_overflow[a])
+            continue;
+        name_table_t *values = &d->attribute_values[a];
+        int64_t k = engine_name_find(values, text);
+        if (k < 0) {
+            if (values->count >= DICT_MAX) {
+                d->attribute_overflow[a] = true; /* too many values to be a dimension */
+                continue;
+            }
+            k = values->count;
+            if (!name_table_set(values, (uint32_t)k, text)) {
+                rc = CX_ERR_NOMEM;
+                break;
+            }
+        }
+        d->attribute_of[a][id] = (uint8_t)k;
+    }
+    json_decref(doc);
+    return rc;
+}
+
 static cx_result customer_row(const store_dim_row_t *row, void *ctx)
 {
     dims_t *d = ctx;
@@ -260,8 +338,12 @@ static cx_result customer_row(const store_dim_row_t *row, void *ctx)
             !grow_array((void **)&d->customer_account, sizeof(uint32_t), d->ncustomers, count) ||
             !grow_array((void **)&d->customer_tier, 1, d->ncustomers, count))
             return CX_ERR_NOMEM;
+        for (uint32_t a = 0; a < d->nattributes; a++)
+            if (!grow_array((void **)&d->attribute_of[a], 1, d->ncustomers, count))
+                return CX_ERR_NOMEM;
         d->ncustomers = count;
     }
+
     d->customer_segment[id] =
         row->parent_id > 0 && row->parent_id < UINT16_MAX ? (uint16_t)row->parent_id : 0;
     d->customer_account[id] =
@@ -277,6 +359,8 @@ static cx_result customer_row(const store_dim_row_t *row, void *ctx)
         tier = t > 0 ? (uint8_t)t : 0;
     }
     d->customer_tier[id] = tier;
+    if (row->attributes[0] == '{' && strcmp(row->attributes, "{}") != 0)
+        return customer_attributes(d, id, row->attributes);
     return CX_OK;
 }
 
@@ -345,6 +429,9 @@ static bool dims_finish(dims_t *d)
             return false;
         d->ncustomers = 1;
     }
+    for (uint32_t a = 0; a < d->nattributes; a++)
+        if (!name_table_rank_by_name(&d->attribute_values[a]))
+            return false;
     return name_table_rank_by_name(&d->surveys) && name_table_rank_by_name(&d->segments) &&
            name_table_rank_by_name(&d->accounts) && name_table_rank_by_name(&d->tiers);
 }

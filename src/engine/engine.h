@@ -50,6 +50,7 @@ typedef enum engine_dim {
     DIM_ACCOUNT,
     DIM_LANGUAGE,
     DIM_TIER,
+    DIM_ATTRIBUTE, /* a customer attribute, named in the filter or query */
     DIM_COUNT
 } engine_dim;
 
@@ -90,6 +91,7 @@ void engine_get_stats(engine_t *e, engine_stats_t *out);
 
 typedef struct engine_filter {
     engine_dim dim;
+    const char *attribute; /* DIM_ATTRIBUTE: the attribute's key */
     int nvalues;
     const char *values[ENGINE_MAX_VALUES]; /* names (or numeric ids) */
 } engine_filter_t;
@@ -97,6 +99,7 @@ typedef struct engine_filter {
 typedef struct engine_query {
     const char *metric;    /* nps, csat, ces, enps, count */
     engine_dim by[2];      /* DIM_NONE for unused */
+    const char *by_attribute[2]; /* the attribute's key where by is DIM_ATTRIBUTE */
     bool has_from, has_to;
     int32_t from_day, to_day; /* local days since 1970-01-01, inclusive */
     int nfilters;
@@ -117,6 +120,7 @@ typedef struct engine_row {
 typedef struct engine_result {
     char metric[96];
     engine_dim by[2];
+    char by_name[2][80];   /* "month", "segment", "attr.KEY" */
     size_t nrows;
     engine_row_t *rows;
     bool fdr_applied;      /* q_value computed over more than one row */

@@ -29,7 +29,10 @@
 #define SLOTS 12 /* scores 0..10 and "skipped" */
 #define SKIPPED_SLOT 11
 #define MAX_GROUPS (1u << 22)
-#define DICT_MAX 256 /* channels, languages, value tiers */
+#define DICT_MAX 256 /* channels, languages, value tiers, attribute values */
+/* Customer attributes become dimensions DIM_COUNT + i inside the engine. */
+#define MAX_ATTRIBUTES 16
+#define DIM_ATTR_FIRST ((engine_dim)DIM_COUNT)
 
 typedef struct chunk {
     int64_t id[CHUNK_ROWS];
@@ -136,6 +139,13 @@ typedef struct dims {
     uint32_t *customer_account;
     uint8_t *customer_tier;
     name_table_t tiers;        /* dense, value tiers by name */
+    /* customer attributes: key i's value (an index into attribute_values[i])
+     * per customer id; a key with more than 255 values is not kept */
+    uint32_t nattributes;
+    char *attribute_keys[MAX_ATTRIBUTES];
+    name_table_t attribute_values[MAX_ATTRIBUTES];
+    uint8_t *attribute_of[MAX_ATTRIBUTES];
+    bool attribute_overflow[MAX_ATTRIBUTES];
     question_def_t *questions; /* every question but the surveys' main ones */
     size_t nquestions;
     int64_t max_question_id;

@@ -25,7 +25,14 @@ void metrics_query_init(engine_query_t *q, const char *metric)
     q->metric = metric;
 }
 
-cx_result metrics_query_set_by(engine_query_t *q, const char *list, metrics_error_t *err)
+/* "attr.KEY": the key, else NULL. */
+static const char *attribute_key(const char *name)
+{
+    return strncmp(name, "attr.", 5) == 0 && name[5] ? name + 5 : NULL;
+}
+
+cx_result metrics_query_set_by(engine_query_t *q, arena_t *arena, const char *list,
+                               metrics_error_t *err)
 {
     q->by[0] = q->by[1] = DIM_NONE;
     if (!list || !*list)
@@ -39,14 +46,20 @@ cx_result metrics_query_set_by(engine_query_t *q, const char *list, metrics_erro
     for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
         while (*name == ' ')
             name++;
-        engine_dim dim = engine_dim_from_name(name);
-        if (dim == DIM_NONE)
-            return fail(err, "by",
-                        "cannot group by '%s': use day, week, month, quarter, year, survey, "
-                        "touchpoint, stage, channel, segment, account, language or tier",
-                        name);
+        const char *key = attribute_key(name);
+        engine_dim dim = key ? DIM_ATTRIBUTE : engine_dim_from_name(name);
+        if (dim == DIM_NONE || dim == DIM_ATTRIBUTE) {
+            if (!key)
+                return fail(err, "by",
+                            "cannot group by '%s': use day, week, month, quarter, year, survey, "
+                            "touchpoint, stage, channel, segment, account, language, tier or "
+                            "attr.KEY",
+                            name);
+        }
         if (n == 2)
             return fail(err, "by", "%s", "group by at most two dimensions");
+        if (key && !(q->by_attribute[n] = arena_strdup(arena, key)))
+            return CX_ERR_NOMEM;
         q->by[n++] = dim;
     }
     return CX_OK;
@@ -74,15 +87,17 @@ cx_result metrics_query_set_to(engine_query_t *q, const char *day, metrics_error
 cx_result metrics_query_add_filter(engine_query_t *q, arena_t *arena, const char *dimension,
                                    const char *values, metrics_error_t *err)
 {
-    engine_dim dim = engine_dim_from_name(dimension);
-    if (dim == DIM_NONE || engine_dim_is_period(dim))
+    const char *key = attribute_key(dimension);
+    engine_dim dim = key ? DIM_ATTRIBUTE : engine_dim_from_name(dimension);
+    if (dim == DIM_NONE || engine_dim_is_period(dim) || (dim == DIM_ATTRIBUTE && !key))
         return fail(err, dimension,
                     "cannot filter on '%s': use survey, touchpoint, stage, channel, segment, "
-                    "account, language or tier (and from/to for dates)",
+                    "account, language, tier or attr.KEY (and from/to for dates)",
                     dimension);
     engine_filter_t *f = NULL;
     for (int i = 0; i < q->nfilters; i++)
-        if (q->filters[i].dim == dim)
+        if (q->filters[i].dim == dim &&
+            (dim != DIM_ATTRIBUTE || strcmp(q->filters[i].attribute, key) == 0))
             f = &q->filters[i]; /* a dimension given twice: its values add up */
     if (!f) {
         if (q->nfilters == ENGINE_MAX_FILTERS)
@@ -90,6 +105,9 @@ cx_result metrics_query_add_filter(engine_query_t *q, arena_t *arena, const char
         f = &q->filters[q->nfilters++];
         f->dim = dim;
         f->nvalues = 0;
+        f->attribute = NULL;
+        if (key && !(f->attribute = arena_strdup(arena, key)))
+            return CX_ERR_NOMEM;
     }
     const char *p = values ? values : "";
     for (;;) {
@@ -144,7 +162,7 @@ json_t *metrics_result_json(const engine_result_t *r)
     int nby = 0;
     for (int i = 0; i < 2; i++)
         if (r->by[i] != DIM_NONE)
-            json_array_append_new(by, json_string(engine_dim_name(r->by[i]))), nby++;
+            json_array_append_new(by, json_string(r->by_name[i])), nby++;
     json_object_set_new(doc, "by", by);
     json_object_set_new(doc, "fdr", r->fdr_applied ? json_string("benjamini-hochberg") : json_null());
     for (size_t i = 0; i < r->nrows; i++) {
@@ -153,7 +171,7 @@ json_t *metrics_result_json(const engine_result_t *r)
         if (!o)
             break;
         for (int k = 0; k < nby; k++)
-            json_object_set_new(o, engine_dim_name(r->by[k]), json_string(row->labels[k]));
+            json_object_set_new(o, r->by_name[k], json_string(row->labels[k]));
         bool is_count = strcmp(r->metric, "count") == 0;
         json_object_set_new(o, "value", is_count ? json_integer((json_int_t)row->estimate.n)
                                                  : number_or_null(row->estimate.value, true));

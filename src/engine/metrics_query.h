@@ -30,13 +30,16 @@ typedef struct metrics_error {
 
 /* Starts a query for a metric name (checked by engine_query). */
 void metrics_query_init(engine_query_t *q, const char *metric);
-/* "month,segment": at most two dimensions. */
-cx_result metrics_query_set_by(engine_query_t *q, const char *list, metrics_error_t *err);
+/* "month,segment": at most two dimensions; "attr.KEY" names a customer
+ * attribute (copied into the arena). */
+cx_result metrics_query_set_by(engine_query_t *q, arena_t *arena, const char *list,
+                               metrics_error_t *err);
 /* "YYYY-MM-DD", inclusive, in the organisation's time zone. */
 cx_result metrics_query_set_from(engine_query_t *q, const char *day, metrics_error_t *err);
 cx_result metrics_query_set_to(engine_query_t *q, const char *day, metrics_error_t *err);
-/* A filter on one dimension: values separated by commas, copied into the
- * arena (which must outlive the query). */
+/* A filter on one dimension ("segment", or "attr.KEY" for a customer
+ * attribute): values separated by commas, copied into the arena (which
+ * must outlive the query). */
 cx_result metrics_query_add_filter(engine_query_t *q, arena_t *arena, const char *dimension,
                                    const char *values, metrics_error_t *err);
 /* "FIELD=VALUE[,VALUE...]" as given to --where. */

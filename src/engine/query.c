@@ -92,7 +92,11 @@ static inline uint32_t dim_key(const dims_t *d, engine_dim dim, const column_vie
     case DIM_SEGMENT: return v->segment ? v->segment[i] : d->customer_segment[v->customer[i]];
     case DIM_ACCOUNT: return v->customer ? d->customer_account[v->customer[i]] : 0;
     case DIM_TIER: return v->tier ? v->tier[i] : d->customer_tier[v->customer[i]];
-    default: return 0;
+    default:
+        /* customer attributes: rows only (the planner keeps them off the cube) */
+        if (dim >= DIM_ATTR_FIRST && v->customer)
+            return d->attribute_of[dim - DIM_ATTR_FIRST][v->customer[i]];
+        return 0;
     }
 }
 
@@ -146,6 +150,8 @@ static void dim_keys(const dims_t *d, engine_dim dim, const column_view_t *v, si
 
 static uint32_t dim_cardinality(const engine_t *e, const dims_t *d, engine_dim dim)
 {
+    if (dim >= DIM_ATTR_FIRST)
+        return d->attribute_values[dim - DIM_ATTR_FIRST].count;
     switch (dim) {
     case DIM_SURVEY: return d->surveys.count;
     case DIM_TOUCHPOINT: return d->touchpoints.count;
@@ -162,6 +168,10 @@ static uint32_t dim_cardinality(const engine_t *e, const dims_t *d, engine_dim d
 /* Name of key `k` of a non-period dimension; NULL for "none". */
 static const char *dim_label(const engine_t *e, const dims_t *d, engine_dim dim, uint32_t k)
 {
+    if (dim >= DIM_ATTR_FIRST) {
+        const name_table_t *t = &d->attribute_values[dim - DIM_ATTR_FIRST];
+        return k < t->count ? t->names[k] : NULL;
+    }
     switch (dim) {
     case DIM_SURVEY: return k < d->surveys.count ? d->surveys.names[k] : NULL;
     case DIM_TOUCHPOINT: return k < d->touchpoints.count ? d->touchpoints.names[k] : NULL;
@@ -177,6 +187,8 @@ static const char *dim_label(const engine_t *e, const dims_t *d, engine_dim dim,
 
 static uint32_t dim_rank(const dims_t *d, engine_dim dim, uint32_t k)
 {
+    if (dim >= DIM_ATTR_FIRST)
+        return d->attribute_values[dim - DIM_ATTR_FIRST].rank[k];
     switch (dim) {
     case DIM_SURVEY: return d->surveys.rank[k];
     case DIM_TOUCHPOINT: return d->touchpoints.rank[k];
@@ -226,6 +238,8 @@ static void period_label(engine_dim dim, int32_t first_day, char *out, size_t le
 static int64_t resolve_value(const engine_t *e, const dims_t *d, engine_dim dim, const char *v)
 {
     const name_table_t *t = NULL;
+    if (dim >= DIM_ATTR_FIRST)
+        return engine_name_find(&d->attribute_values[dim - DIM_ATTR_FIRST], v);
     switch (dim) {
     case DIM_SURVEY: t = &d->surveys; break;
     case DIM_TOUCHPOINT: t = &d->touchpoints; break;
@@ -472,6 +486,24 @@ static cx_result query_error(char *err, size_t errlen, const char *fmt, const ch
     return CX_ERR_INVALID;
 }
 
+/* The internal dimension of a customer attribute, by key. */
+static cx_result attribute_dim(const dims_t *d, const char *key, engine_dim *out, char *err,
+                               size_t errlen)
+{
+    for (uint32_t a = 0; key && a < d->nattributes; a++) {
+        if (strcmp(d->attribute_keys[a], key) != 0)
+            continue;
+        if (d->attribute_overflow[a])
+            return query_error(err, errlen,
+                               "the customer attribute '%s' has too many values to group or "
+                               "filter by",
+                               key);
+        *out = (engine_dim)(DIM_ATTR_FIRST + a);
+        return CX_OK;
+    }
+    return query_error(err, errlen, "no customer has an attribute '%s'", key ? key : "");
+}
+
 /* mean:QUESTION or share:QUESTION=VALUE: finds the answers and sets the
  * plan and the figure's kind. Caller holds the read lock. */
 static cx_result plan_answer_metric(const engine_t *e, const char *name, plan_t *p,
@@ -542,7 +574,7 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
                            q->metric ? q->metric : "");
     if (strlen(q->metric) >= sizeof out->metric)
         return query_error(err, errlen, "%s", "the metric's name is too long");
-    if (q->by[0] != DIM_NONE && q->by[0] == q->by[1])
+    if (q->by[0] != DIM_NONE && q->by[0] == q->by[1] && q->by[0] != DIM_ATTRIBUTE)
         return query_error(err, errlen, "'%s' is given twice in the grouping",
                            engine_dim_name(q->by[0]));
     if (engine_dim_is_period(q->by[0]) && engine_dim_is_period(q->by[1]))
@@ -552,11 +584,31 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
     snprintf(out->metric, sizeof out->metric, "%s", q->metric);
     out->by[0] = q->by[0];
     out->by[1] = q->by[1];
+    for (int i = 0; i < 2; i++) {
+        if (q->by[i] == DIM_ATTRIBUTE)
+            snprintf(out->by_name[i], sizeof out->by_name[i], "attr.%s",
+                     q->by_attribute[i] ? q->by_attribute[i] : "");
+        else if (q->by[i] != DIM_NONE)
+            snprintf(out->by_name[i], sizeof out->by_name[i], "%s", engine_dim_name(q->by[i]));
+    }
 
     pthread_rwlock_rdlock(&e->lock);
     plan_t p = {.engine = e, .dims = e->dims, .nrows = e->nrows};
     const dims_t *d = p.dims;
     cx_result rc = CX_OK;
+    /* customer attributes become the engine's internal dimensions */
+    engine_dim by[2] = {q->by[0], q->by[1]};
+    bool uses_attributes = false;
+    for (int i = 0; i < 2 && !rc; i++) {
+        if (by[i] != DIM_ATTRIBUTE)
+            continue;
+        rc = attribute_dim(d, q->by_attribute[i], &by[i], err, errlen);
+        uses_attributes = true;
+    }
+    if (!rc && by[0] != DIM_NONE && by[0] == by[1])
+        rc = query_error(err, errlen, "'%s' is given twice in the grouping", out->by_name[0]);
+    if (rc)
+        goto done;
     metric_spec_t spec = {.kind = metric ? metric->kind : METRIC_MEAN};
     p.count_everything = spec.kind == METRIC_COUNT;
     if (answer_metric) {
@@ -584,19 +636,30 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
                              engine_dim_name(flt->dim) ? engine_dim_name(flt->dim) : "?");
             break;
         }
-        uint32_t card = dim_cardinality(e, d, flt->dim);
+        engine_dim dim = flt->dim;
+        if (dim == DIM_ATTRIBUTE) {
+            rc = attribute_dim(d, flt->attribute, &dim, err, errlen);
+            if (rc)
+                break;
+            uses_attributes = true;
+        }
+        uint32_t card = dim_cardinality(e, d, dim);
         uint8_t *allowed = calloc(card ? card : 1, 1);
         if (!allowed) {
             rc = CX_ERR_NOMEM;
             break;
         }
-        p.filters[p.nfilters].dim = flt->dim;
+        p.filters[p.nfilters].dim = dim;
         p.filters[p.nfilters++].allowed = allowed;
         for (int v = 0; v < flt->nvalues; v++) {
-            int64_t k = resolve_value(e, d, flt->dim, flt->values[v]);
+            int64_t k = resolve_value(e, d, dim, flt->values[v]);
             if (k < 0) {
-                snprintf(err, errlen, "unknown %s '%s'", engine_dim_name(flt->dim),
-                         flt->values[v]);
+                if (flt->dim == DIM_ATTRIBUTE)
+                    snprintf(err, errlen, "no customer has %s '%s'", flt->attribute,
+                             flt->values[v]);
+                else
+                    snprintf(err, errlen, "unknown %s '%s'", engine_dim_name(flt->dim),
+                             flt->values[v]);
                 rc = CX_ERR_INVALID;
                 break;
             }
@@ -607,7 +670,7 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
         goto done;
 
     /* rows or the cube: the cube has no account */
-    bool needs_account = q->by[0] == DIM_ACCOUNT || q->by[1] == DIM_ACCOUNT;
+    bool needs_account = by[0] == DIM_ACCOUNT || by[1] == DIM_ACCOUNT || uses_attributes;
     for (int f = 0; f < q->nfilters; f++)
         needs_account |= q->filters[f].dim == DIM_ACCOUNT;
     if (e->cube && !needs_account && !p.answers && q->path != ENGINE_PATH_ROWS) {
@@ -644,16 +707,16 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
     p.current_lo = lo;
     int period_key = -1;
     for (int i = 0; i < 2; i++)
-        if (engine_dim_is_period(q->by[i]))
+        if (engine_dim_is_period(by[i]))
             period_key = i;
     /* Rows before `from` are gathered apart (the "previous" groups): with a
      * period grouping they reach back to the start of the period before
      * the first one shown, so that one has a change too; without one they
      * are the equally long range just before. */
     if (q->has_from && period_key >= 0) {
-        int32_t first = period_start(q->by[period_key], lo);
+        int32_t first = period_start(by[period_key], lo);
         p.previous_groups = true;
-        p.day_lo = first > 0 ? period_start(q->by[period_key], first - 1) : 0;
+        p.day_lo = first > 0 ? period_start(by[period_key], first - 1) : 0;
     } else if (q->has_from) {
         int32_t len = hi - lo + 1;
         p.previous_groups = true;
@@ -667,19 +730,19 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
     /* grouping keys */
     uint64_t groups = 1;
     for (int i = 0; i < 2; i++) {
-        if (q->by[i] == DIM_NONE)
+        if (by[i] == DIM_NONE)
             continue;
         group_key_t *gk = &p.keys[p.nkeys];
-        gk->dim = q->by[i];
-        if (engine_dim_is_period(q->by[i])) {
-            if (!plan_periods(&p, p.nkeys, q->by[i])) {
+        gk->dim = by[i];
+        if (engine_dim_is_period(by[i])) {
+            if (!plan_periods(&p, p.nkeys, by[i])) {
                 rc = query_error(err, errlen, "%s", "the date range has too many periods");
                 goto done;
             }
             gk->period_of_day = p.period_of_day[p.nkeys];
             gk->card = p.nperiods[p.nkeys];
         } else {
-            gk->card = dim_cardinality(e, d, q->by[i]);
+            gk->card = dim_cardinality(e, d, by[i]);
         }
         p.nkeys++;
         groups *= gk->card ? gk->card : 1;

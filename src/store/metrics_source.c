@@ -45,7 +45,8 @@ cx_result store_responses_scan(db_conn_t *db, int64_t after_id, int64_t limit,
 }
 
 /* Runs a dimension query whose columns follow store_dim_row_t's order:
- * id, name, kind, parent_id, parent_name, position, other_id, extra, flag. */
+ * id, name, kind, parent_id, parent_name, position, other_id, extra, flag,
+ * attributes. */
 static cx_result dim_scan(db_stmt_t *st, store_dim_fn fn, void *ctx)
 {
     if (!st)
@@ -63,6 +64,7 @@ static cx_result dim_scan(db_stmt_t *st, store_dim_fn fn, void *ctx)
             .other_id = db_column_int(st, 6),
             .extra = db_column_text(st, 7),
             .flag = db_column_int(st, 8) != 0,
+            .attributes = db_column_text(st, 9),
         };
         rc = fn(&row, ctx);
     }
@@ -73,7 +75,7 @@ cx_result store_surveys_scan(db_conn_t *db, store_dim_fn fn, void *ctx)
 {
     return dim_scan(
         db_prepare(db, "SELECT s.id, s.name, s.kind, 0, '', 0, 0, coalesce(q.kind, ''),"
-                       " coalesce(q.scale_inverted, 0)"
+                       " coalesce(q.scale_inverted, 0), ''"
                        " FROM surveys s LEFT JOIN questions q"
                        " ON q.survey_id = s.id AND q.is_main = 1 ORDER BY s.id"),
         fn, ctx);
@@ -82,7 +84,7 @@ cx_result store_surveys_scan(db_conn_t *db, store_dim_fn fn, void *ctx)
 cx_result store_touchpoints_scan(db_conn_t *db, store_dim_fn fn, void *ctx)
 {
     return dim_scan(db_prepare(db, "SELECT t.id, t.name, t.channel, t.stage_id, st.name,"
-                                   " st.position, 0, t.department, t.moment_of_truth"
+                                   " st.position, 0, t.department, t.moment_of_truth, ''"
                                    " FROM touchpoints t JOIN stages st ON st.id = t.stage_id"
                                    " ORDER BY st.position, t.id"),
                     fn, ctx);
@@ -91,21 +93,21 @@ cx_result store_touchpoints_scan(db_conn_t *db, store_dim_fn fn, void *ctx)
 cx_result store_segments_scan(db_conn_t *db, store_dim_fn fn, void *ctx)
 {
     return dim_scan(
-        db_prepare(db, "SELECT id, name, '', 0, '', 0, 0, '', 0 FROM segments ORDER BY id"), fn,
+        db_prepare(db, "SELECT id, name, '', 0, '', 0, 0, '', 0, '' FROM segments ORDER BY id"), fn,
         ctx);
 }
 
 cx_result store_accounts_scan(db_conn_t *db, store_dim_fn fn, void *ctx)
 {
     return dim_scan(
-        db_prepare(db, "SELECT id, name, '', 0, '', 0, 0, '', 0 FROM accounts ORDER BY id"), fn,
+        db_prepare(db, "SELECT id, name, '', 0, '', 0, 0, '', 0, '' FROM accounts ORDER BY id"), fn,
         ctx);
 }
 
 cx_result store_customers_scan(db_conn_t *db, store_dim_fn fn, void *ctx)
 {
     return dim_scan(db_prepare(db, "SELECT id, '', '', coalesce(segment_id, 0), '', 0,"
-                                   " coalesce(account_id, 0), value_tier, 0"
+                                   " coalesce(account_id, 0), value_tier, 0, attributes"
                                    " FROM customers ORDER BY id"),
                     fn, ctx);
 }

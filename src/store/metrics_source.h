@@ -42,6 +42,7 @@ typedef struct store_dim_row {
     int64_t other_id;      /* customers: account id */
     const char *extra;     /* customers: value tier; surveys: main question kind */
     bool flag;             /* surveys: the main scale is inverted */
+    const char *attributes; /* customers: their free attributes, a JSON object */
 } store_dim_row_t;
 
 typedef cx_result (*store_dim_fn)(const store_dim_row_t *row, void *ctx);

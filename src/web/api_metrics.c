@@ -6,7 +6,8 @@
  *
  * Parameters: metric (required), by, from, to, and one parameter per
  * filtered dimension (survey, touchpoint, stage, channel, segment, account,
- * language, tier) with comma-separated values. The answer is the document
+ * language, tier, attr.KEY for a customer attribute) with comma-separated
+ * values. The answer is the document
  * of engine/metrics_query.h, the same `cxloop metrics --format json`
  * prints. An unknown parameter is refused rather than ignored, so a typo
  * never silently widens the selection.
@@ -32,7 +33,7 @@ cx_result api_metrics(http_request_t *req, http_response_t *res)
         if (strcmp(p->name, "metric") == 0)
             continue;
         if (strcmp(p->name, "by") == 0)
-            rc = metrics_query_set_by(&q, p->value, &err);
+            rc = metrics_query_set_by(&q, &req->arena, p->value, &err);
         else if (strcmp(p->name, "from") == 0)
             rc = metrics_query_set_from(&q, p->value, &err);
         else if (strcmp(p->name, "to") == 0)
@@ -52,9 +53,18 @@ cx_result api_metrics(http_request_t *req, http_response_t *res)
         /* the engine names the field in its message; the metric is the
          * usual culprit, an unknown filter value the other */
         const char *field = strncmp(message, "unknown metric", 14) == 0 ? "metric" : NULL;
-        for (int f = 0; !field && f < q.nfilters; f++)
-            if (strstr(message, engine_dim_name(q.filters[f].dim)))
-                field = engine_dim_name(q.filters[f].dim);
+        for (int f = 0; !field && f < q.nfilters; f++) {
+            const engine_filter_t *flt = &q.filters[f];
+            if (flt->dim == DIM_ATTRIBUTE && strstr(message, flt->attribute)) {
+                buf_t name;
+                buf_init(&name, 256);
+                buf_printf(&name, "attr.%s", flt->attribute); /* raw: a field name for JSON */
+                field = arena_strdup(&req->arena, buf_str(&name));
+                buf_free(&name);
+            } else if (flt->dim != DIM_ATTRIBUTE && strstr(message, engine_dim_name(flt->dim))) {
+                field = engine_dim_name(flt->dim);
+            }
+        }
         return http_fail(req, rc, field, arena_strdup(&req->arena, message));
     }
     if (rc)

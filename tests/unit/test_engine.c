@@ -63,8 +63,8 @@ static void populate(const char *path, uint64_t seed, int nresponses)
     rng_seed(&r, seed);
     sqlite3_stmt *cust, *resp;
     sqlite3_prepare_v2(db,
-                       "INSERT INTO customers (id, segment_id, account_id, value_tier, created_at)"
-                       " VALUES (?, ?, ?, ?, 0)",
+                       "INSERT INTO customers (id, segment_id, account_id, value_tier,"
+                       " attributes, created_at) VALUES (?, ?, ?, ?, ?, 0)",
                        -1, &cust, NULL);
     for (int id = 1; id <= 300; id++) {
         sqlite3_reset(cust);
@@ -80,6 +80,11 @@ static void populate(const char *path, uint64_t seed, int nresponses)
         else
             sqlite3_bind_null(cust, 3);
         sqlite3_bind_text(cust, 4, tiers[rng_range(&r, 0, 3)], -1, SQLITE_STATIC);
+        static const char *const attributes[] = {
+            "{}", "{\"type\": \"B2C\", \"region\": \"mazowieckie\"}",
+            "{\"type\": \"B2B\", \"region\": \"śląskie\", \"seats\": 12}",
+            "{\"type\": \"B2C\", \"region\": \"śląskie\"}", "{\"region\": \"pomorskie\"}"};
+        sqlite3_bind_text(cust, 5, attributes[rng_range(&r, 0, 4)], -1, SQLITE_STATIC);
         cr_assert_eq(sqlite3_step(cust), SQLITE_DONE);
     }
     sqlite3_prepare_v2(db,
@@ -162,6 +167,7 @@ static const char *dim_sql(engine_dim dim)
     case DIM_SEGMENT: return "coalesce(sg.name, '(none)')";
     case DIM_ACCOUNT: return "coalesce(a.name, '(none)')";
     case DIM_TIER: return "coalesce(nullif(c.value_tier, ''), '(none)')";
+    case DIM_ATTRIBUTE: return "coalesce(json_extract(c.attributes, '$.type'), '(none)')";
     default: return "''";
     }
 }
@@ -212,7 +218,11 @@ static reference_row_t *reference(const char *path, const engine_query_t *q, siz
         buf_printf(&sql, " AND date(r.submitted_at, 'unixepoch', 'localtime') <= '%s'", day);
     }
     for (int f = 0; f < q->nfilters; f++) {
-        buf_printf(&sql, " AND %s IN (", dim_sql(q->filters[f].dim));
+        if (q->filters[f].dim == DIM_ATTRIBUTE)
+            buf_printf(&sql, " AND json_extract(c.attributes, '$.%s') IN (",
+                       q->filters[f].attribute);
+        else
+            buf_printf(&sql, " AND %s IN (", dim_sql(q->filters[f].dim));
         for (int v = 0; v < q->filters[f].nvalues; v++)
             buf_printf(&sql, "%s'%s'", v ? ", " : "", q->filters[f].values[v]);
         buf_puts(&sql, ")");
@@ -271,9 +281,10 @@ static void check_query(engine_t *e, const char *path, const engine_query_t *q)
     engine_result_t res;
     char err[256];
     cr_assert_eq(engine_query(e, q, &res, err, sizeof err), CX_OK, "%s", err);
-    bool account = q->by[0] == DIM_ACCOUNT || q->by[1] == DIM_ACCOUNT;
+    bool account = q->by[0] == DIM_ACCOUNT || q->by[1] == DIM_ACCOUNT ||
+                   q->by[0] == DIM_ATTRIBUTE || q->by[1] == DIM_ATTRIBUTE;
     for (int f = 0; f < q->nfilters; f++)
-        account |= q->filters[f].dim == DIM_ACCOUNT;
+        account |= q->filters[f].dim == DIM_ACCOUNT || q->filters[f].dim == DIM_ATTRIBUTE;
     bool answers = strchr(q->metric, ':') != NULL;
     cr_assert_eq(res.used_cube, q->path != ENGINE_PATH_ROWS && !account && !answers);
     size_t nref;
@@ -359,7 +370,7 @@ Test(engine, agrees_with_sql_on_random_queries)
     static const engine_dim groupable[] = {DIM_NONE,    DIM_DAY,     DIM_MONTH,   DIM_QUARTER,
                                            DIM_YEAR,    DIM_SURVEY,  DIM_TOUCHPOINT, DIM_STAGE,
                                            DIM_CHANNEL, DIM_SEGMENT, DIM_ACCOUNT, DIM_LANGUAGE,
-                                           DIM_TIER};
+                                           DIM_TIER,    DIM_ATTRIBUTE};
     static const struct {
         engine_dim dim;
         const char *values[3];
@@ -369,6 +380,7 @@ Test(engine, agrees_with_sql_on_random_queries)
         {DIM_TOUCHPOINT, {"Aplikacja", "Czat", "Sklep"}, 3}, {DIM_STAGE, {"Wsparcie"}, 1},
         {DIM_LANGUAGE, {"en"}, 1}, {DIM_TIER, {"Premium", "Basic"}, 2},
         {DIM_ACCOUNT, {"Firma B"}, 1}, {DIM_SURVEY, {"Relacyjny NPS", "CSAT infolinii"}, 2},
+        {DIM_ATTRIBUTE, {"śląskie", "pomorskie"}, 2},
     };
     rng_t r;
     rng_seed(&r, 99);
@@ -379,6 +391,7 @@ Test(engine, agrees_with_sql_on_random_queries)
         q.by[1] = q.by[0] == DIM_NONE ? DIM_NONE : groupable[rng_range(&r, 0, (int64_t)ng - 1)];
         if (q.by[1] == q.by[0] || (engine_dim_is_period(q.by[0]) && engine_dim_is_period(q.by[1])))
             q.by[1] = DIM_NONE;
+        q.by_attribute[0] = q.by_attribute[1] = "type";
         if (rng_uniform(&r) < 0.5) {
             q.has_from = true;
             q.from_day = tz_days_from_civil(2025, 1, 1) + (int32_t)rng_range(&r, 0, 300);
@@ -392,6 +405,7 @@ Test(engine, agrees_with_sql_on_random_queries)
         for (int f = 0; f < nf; f++) {
             size_t k = (size_t)rng_range(&r, 0, sizeof filters / sizeof filters[0] - 1);
             q.filters[q.nfilters].dim = filters[k].dim;
+            q.filters[q.nfilters].attribute = "region";
             q.filters[q.nfilters].nvalues = filters[k].n;
             for (int v = 0; v < filters[k].n; v++)
                 q.filters[q.nfilters].values[v] = filters[k].values[v];
