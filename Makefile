@@ -92,6 +92,24 @@ build/bench/%: bench/metrics/%.c $(LIB_OBJECTS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJECTS) $(LIBS)
 
+# Fuzzers (libFuzzer, clang): one per parser under tests/fuzz; `make fuzz`
+# builds them, docs/internals/csv.md says how to run them.
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=undefined
+FUZZ_LIB := src/core/csv.c src/core/charset.c src/core/parse.c src/core/buf.c src/core/result.c
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) build/gen/version.h
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) -lpthread -lm
+.PHONY: fuzz
+fuzz: $(FUZZ_TARGETS)
+
+CSV_BENCH_SRC := bench/csv/csv_bench.c src/core/csv.c src/core/charset.c src/core/buf.c \
+                 src/core/rng.c src/core/result.c
+build/bench/csv_bench: $(CSV_BENCH_SRC) build/gen/version.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CSV_BENCH_SRC) -lm
+
 san: build/asan/cxloop
 
 demo: deps
@@ -127,7 +145,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory http
 	@$(MAKE) --no-print-directory browser
 
-bench: cxloop
+bench: cxloop build/bench/csv_bench build/bench/engine_bench
 	bench/run
 
 clean:

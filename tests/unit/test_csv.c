@@ -665,9 +665,12 @@ static bool data_path(const char *rel, buf_t *path)
         fclose(f);
         return true;
     }
+    char where[1024];
+    snprintf(where, sizeof where, "%s", buf_str(path));
+    buf_free(path); /* the calls below do not return */
     if (getenv("CXLOOP_CI"))
-        cr_assert_fail("%s is missing (CXLOOP_SHARED_DATA)", buf_str(path));
-    cr_skip_test("%s is not here; set CXLOOP_SHARED_DATA to the data directory", buf_str(path));
+        cr_assert_fail("%s is missing (CXLOOP_SHARED_DATA)", where);
+    cr_skip_test("%s is not here; set CXLOOP_SHARED_DATA to the data directory\n", where);
     return false;
 }
 
