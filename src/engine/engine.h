@@ -111,6 +111,7 @@ typedef struct engine_query {
 typedef struct engine_row {
     const char *labels[2]; /* per grouping dimension; owned by the result */
     estimate_t estimate;
+    score_hist_t hist;     /* the answers behind it (promoters are 9-10 ...) */
     bool has_change;
     double change;         /* value minus the previous period's */
     double p_value;        /* of the change */

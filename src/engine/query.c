@@ -844,6 +844,7 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
         score_hist_t h, prev;
         hist_from_slots(hist + (size_t)pr->group * SLOTS, p.count_everything, &h);
         stats_estimate(&spec, &h, &row->estimate);
+        row->hist = h;
         row->p_value = row->q_value = row->change = NAN;
         int64_t prev_group = -1;
         if (period_key >= 0 && pr->key[period_key] > 0) {
