@@ -3,7 +3,11 @@
  */
 #include "cli/cli.h"
 
+#include "core/secret.h"
+
 #include <errno.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +94,85 @@ int cli_open_store_for_bulk_load(const char *path, store_t **out)
 {
     store_options_t opt = {.path = path, .create = true, .readers = 2, .bulk_load = true};
     return open_store(&opt, out);
+}
+
+int cli_read(const char *path, store_job_fn fn, void *arg)
+{
+    store_t *store;
+    if (cli_open_store(path, false, &store))
+        return CLI_FAIL;
+    cx_result rc = store_read(store, fn, arg);
+    store_close(store);
+    if (rc) {
+        cli_error("%s: %s", path, cx_result_text(rc));
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+int cli_obtain_password(bool from_stdin, char *hash, char *generated, size_t generated_len)
+{
+    char *typed = NULL;
+    const char *password;
+    generated[0] = '\0';
+    if (from_stdin) {
+        typed = cli_read_stdin_line();
+        if (!typed) {
+            cli_error("no password on standard input");
+            return CLI_FAIL;
+        }
+        const char *weakness = secret_password_weakness(typed);
+        if (weakness) {
+            cli_error("%s", weakness);
+            free(typed);
+            return CLI_FAIL;
+        }
+        password = typed;
+    } else {
+        secret_generate_password(generated, generated_len);
+        password = generated;
+    }
+    cx_result rc = secret_password_hash(password, hash);
+    free(typed);
+    if (rc) {
+        cli_error("cannot hash the password (out of memory)");
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+void cli_remove_database(const char *path)
+{
+    char side[4096];
+    unlink(path);
+    if (snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side)
+        unlink(side);
+    if (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side)
+        unlink(side);
+}
+
+void cli_format_time(int64_t t, char *out, size_t len)
+{
+    out[0] = '\0';
+    if (t == 0)
+        return;
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int cli_print_json(json_t *doc)
+{
+    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) : NULL;
+    json_decref(doc);
+    if (!text) {
+        cli_error("out of memory");
+        return CLI_FAIL;
+    }
+    puts(text);
+    free(text);
+    return CLI_OK;
 }
 
 char *cli_read_stdin_line(void)

@@ -10,6 +10,7 @@
 #ifndef CX_CLI_H
 #define CX_CLI_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "store/store.h"
@@ -69,6 +70,26 @@ int cli_open_store(const char *path, bool create, store_t **out);
 int cli_open_store_for_serving(const char *path, bool create, store_t **out);
 /* The same for loading generated data (store_options_t.bulk_load). */
 int cli_open_store_for_bulk_load(const char *path, store_t **out);
+
+/* Runs one read job on the database at path (opened and closed around
+ * it), printing any error; CLI_OK or CLI_FAIL. */
+int cli_read(const char *path, store_job_fn fn, void *arg);
+
+/* A password for a new account or a reset: read from the first line of
+ * stdin (checked against the password rules) or generated into generated
+ * (printed by the caller once), then hashed into hash
+ * (SECRET_PASSWORD_HASH_MAX bytes). CLI_OK or CLI_FAIL (message printed). */
+int cli_obtain_password(bool from_stdin, char *hash, char *generated, size_t generated_len);
+
+/* Removes a database file with its WAL and shared-memory files (after a
+ * failed creation). */
+void cli_remove_database(const char *path);
+
+/* ISO 8601 UTC ("2026-11-23T12:00:00Z"), or "" for 0 (never). */
+void cli_format_time(int64_t t, char *out, size_t len);
+
+/* Prints a JSON document, indented, on stdout and releases it. */
+int cli_print_json(json_t *doc);
 
 /* Reads one line from stdin without its newline (for --*-stdin options).
  * Returns a malloc'd string (caller frees) or NULL at EOF/error. */

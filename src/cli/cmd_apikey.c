@@ -65,18 +65,6 @@ static cx_result apikey_list_read(db_conn_t *db, void *arg)
     return store_apikey_list(db, &l->arena, &l->keys, &l->count);
 }
 
-/* ISO 8601 UTC, or "" for 0 (never). */
-static void format_time(int64_t t, char *out, size_t len)
-{
-    out[0] = '\0';
-    if (t == 0)
-        return;
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int print_keys(const apikey_listing_t *l, bool json)
 {
     char created[32], used[32], revoked[32];
@@ -84,9 +72,9 @@ static int print_keys(const apikey_listing_t *l, bool json)
         json_t *array = json_array();
         for (size_t i = 0; i < l->count; i++) {
             const store_apikey_t *k = &l->keys[i];
-            format_time(k->created_at, created, sizeof created);
-            format_time(k->last_used_at, used, sizeof used);
-            format_time(k->revoked_at, revoked, sizeof revoked);
+            cli_format_time(k->created_at, created, sizeof created);
+            cli_format_time(k->last_used_at, used, sizeof used);
+            cli_format_time(k->revoked_at, revoked, sizeof revoked);
             json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", k->name, "prefix",
                                   k->prefix, "role", k->role, "created_by", k->created_by,
                                   "created_at", created);
@@ -94,23 +82,15 @@ static int print_keys(const apikey_listing_t *l, bool json)
             json_object_set_new(o, "revoked_at", revoked[0] ? json_string(revoked) : json_null());
             json_array_append_new(array, o);
         }
-        char *text = json_dumps(array, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        json_decref(array);
-        if (!text) {
-            cli_error("out of memory");
-            return CLI_FAIL;
-        }
-        puts(text);
-        free(text);
-        return CLI_OK;
+        return cli_print_json(array);
     }
     printf("%-24s %-10s %-8s %-20s %-20s %s\n", "NAME", "PREFIX", "ROLE", "CREATED", "LAST USED",
            "REVOKED");
     for (size_t i = 0; i < l->count; i++) {
         const store_apikey_t *k = &l->keys[i];
-        format_time(k->created_at, created, sizeof created);
-        format_time(k->last_used_at, used, sizeof used);
-        format_time(k->revoked_at, revoked, sizeof revoked);
+        cli_format_time(k->created_at, created, sizeof created);
+        cli_format_time(k->last_used_at, used, sizeof used);
+        cli_format_time(k->revoked_at, revoked, sizeof revoked);
         printf("%-24s %-10s %-8s %-20s %-20s %s\n", k->name, k->prefix, k->role, created,
                used[0] ? used : "never", revoked[0] ? revoked : "-");
     }
@@ -152,16 +132,11 @@ int cmd_apikey(int argc, char **argv)
             json = true;
         else if (format && strcmp(format, "table") != 0)
             return cli_usage_error(self, "--format must be table or json");
-        store_t *store;
-        if (cli_open_store(path, false, &store))
-            return CLI_FAIL;
         apikey_listing_t listing = {.count = 0};
         arena_init(&listing.arena);
-        cx_result lrc = store_read(store, apikey_list_read, &listing);
-        store_close(store);
-        rc = lrc ? CLI_FAIL : print_keys(&listing, json);
-        if (lrc)
-            cli_error("%s: %s", path, cx_result_text(lrc));
+        rc = cli_read(path, apikey_list_read, &listing);
+        if (!rc)
+            rc = print_keys(&listing, json);
         arena_free(&listing.arena);
         return rc;
     }

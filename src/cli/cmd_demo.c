@@ -37,17 +37,6 @@ const char cmd_demo_usage[] =
     "  --listen HOST:PORT   address to serve on (default 127.0.0.1:8080)\n"
     "  -h, --help           show this help\n";
 
-/* Removes a half-created database with its WAL and shared-memory files. */
-static void demo_remove(const char *path)
-{
-    char side[4096];
-    unlink(path);
-    if (snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side)
-        unlink(side);
-    if (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side)
-        unlink(side);
-}
-
 int cmd_demo(int argc, char **argv)
 {
     const cli_command_t *self = cli_find("demo");
@@ -86,7 +75,7 @@ int cmd_demo(int argc, char **argv)
         grc = demo_org_create(store, hash, err, sizeof err);
         if (grc) {
             store_close(store);
-            demo_remove(path);
+            cli_remove_database(path);
             cli_error("%s: %s", path, err[0] ? err : cx_result_text(grc));
             return CLI_FAIL;
         }

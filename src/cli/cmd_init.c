@@ -58,17 +58,6 @@ static cx_result init_write(db_conn_t *db, void *arg)
     return rc;
 }
 
-/* Removes a half-created database with its WAL and shared-memory files. */
-static void remove_database(const char *path)
-{
-    char side[4096];
-    unlink(path);
-    if (snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side)
-        unlink(side);
-    if (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side)
-        unlink(side);
-}
-
 int cmd_init(int argc, char **argv)
 {
     const cli_command_t *self = cli_find("init");
@@ -92,36 +81,13 @@ int cmd_init(int argc, char **argv)
     }
 
     char generated[32];
-    char *typed = NULL;
-    const char *password;
-    if (password_stdin) {
-        typed = cli_read_stdin_line();
-        if (!typed) {
-            cli_error("no password on standard input");
-            return CLI_FAIL;
-        }
-        const char *weakness = secret_password_weakness(typed);
-        if (weakness) {
-            cli_error("%s", weakness);
-            free(typed);
-            return CLI_FAIL;
-        }
-        password = typed;
-    } else {
-        secret_generate_password(generated, sizeof generated);
-        password = generated;
-    }
     char hash[SECRET_PASSWORD_HASH_MAX];
-    if (secret_password_hash(password, hash) != CX_OK) {
-        cli_error("cannot hash the password (out of memory)");
-        free(typed);
+    if (cli_obtain_password(password_stdin, hash, generated, sizeof generated))
         return CLI_FAIL;
-    }
-    free(typed);
 
     store_t *store;
     if (cli_open_store(path, true, &store) != CLI_OK) {
-        remove_database(path);
+        cli_remove_database(path);
         return CLI_FAIL;
     }
     init_job_t job = {.password_hash = hash, .org_name = org_name ? org_name : "cxloop"};
@@ -129,7 +95,7 @@ int cmd_init(int argc, char **argv)
     store_close(store);
     if (wrc) {
         cli_error("%s: cannot create the administrator: %s", path, cx_result_text(wrc));
-        remove_database(path);
+        cli_remove_database(path);
         return CLI_FAIL;
     }
     printf("cxloop: created %s\n", path);

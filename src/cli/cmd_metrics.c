@@ -169,14 +169,7 @@ int cmd_metrics(int argc, char **argv)
     }
     rc = CLI_OK;
     if (format && strcmp(format, "json") == 0) {
-        json_t *doc = metrics_result_json(&result);
-        char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) : NULL;
-        if (text)
-            puts(text);
-        else
-            rc = CLI_FAIL, cli_error("out of memory");
-        free(text);
-        json_decref(doc);
+        rc = cli_print_json(metrics_result_json(&result));
     } else {
         print_table(&result, format && strcmp(format, "csv") == 0);
     }

@@ -84,38 +84,6 @@ static cx_result user_change_write(db_conn_t *db, void *arg)
     return rc;
 }
 
-/* Reads or generates a password and hashes it into hash. */
-static int obtain_password(bool from_stdin, char *hash, char *generated, size_t generated_len)
-{
-    char *typed = NULL;
-    const char *password;
-    generated[0] = '\0';
-    if (from_stdin) {
-        typed = cli_read_stdin_line();
-        if (!typed) {
-            cli_error("no password on standard input");
-            return CLI_FAIL;
-        }
-        const char *weakness = secret_password_weakness(typed);
-        if (weakness) {
-            cli_error("%s", weakness);
-            free(typed);
-            return CLI_FAIL;
-        }
-        password = typed;
-    } else {
-        secret_generate_password(generated, generated_len);
-        password = generated;
-    }
-    cx_result rc = secret_password_hash(password, hash);
-    free(typed);
-    if (rc) {
-        cli_error("cannot hash the password (out of memory)");
-        return CLI_FAIL;
-    }
-    return CLI_OK;
-}
-
 typedef struct user_listing {
     arena_t arena;
     store_user_t *users;
@@ -128,14 +96,6 @@ static cx_result user_list_read(db_conn_t *db, void *arg)
     return store_user_list(db, &l->arena, &l->users, &l->count);
 }
 
-static void format_time(int64_t t, char *out, size_t len)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int print_users(const user_listing_t *l, bool json)
 {
     if (json) {
@@ -143,28 +103,20 @@ static int print_users(const user_listing_t *l, bool json)
         for (size_t i = 0; i < l->count; i++) {
             const store_user_t *u = &l->users[i];
             char created[32];
-            format_time(u->created_at, created, sizeof created);
+            cli_format_time(u->created_at, created, sizeof created);
             json_array_append_new(
                 array, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "name", u->name,
                                  "display_name", u->display_name, "email", u->email, "role",
                                  u->role, "language", u->language, "disabled", u->disabled,
                                  "created_at", created));
         }
-        char *text = json_dumps(array, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        json_decref(array);
-        if (!text) {
-            cli_error("out of memory");
-            return CLI_FAIL;
-        }
-        puts(text);
-        free(text);
-        return CLI_OK;
+        return cli_print_json(array);
     }
     printf("%-24s %-8s %-8s %-20s %s\n", "NAME", "ROLE", "STATE", "CREATED", "DISPLAY NAME");
     for (size_t i = 0; i < l->count; i++) {
         const store_user_t *u = &l->users[i];
         char created[32];
-        format_time(u->created_at, created, sizeof created);
+        cli_format_time(u->created_at, created, sizeof created);
         printf("%-24s %-8s %-8s %-20s %s\n", u->name, u->role,
                u->disabled ? "disabled" : "active", created, u->display_name);
     }
@@ -219,16 +171,11 @@ int cmd_user(int argc, char **argv)
             json = true;
         else if (format && strcmp(format, "table") != 0)
             return cli_usage_error(self, "--format must be table or json");
-        store_t *store;
-        if (cli_open_store(path, false, &store))
-            return CLI_FAIL;
         user_listing_t listing = {.count = 0};
         arena_init(&listing.arena);
-        cx_result lrc = store_read(store, user_list_read, &listing);
-        store_close(store);
-        rc = lrc ? CLI_FAIL : print_users(&listing, json);
-        if (lrc)
-            cli_error("%s: %s", path, cx_result_text(lrc));
+        rc = cli_read(path, user_list_read, &listing);
+        if (!rc)
+            rc = print_users(&listing, json);
         arena_free(&listing.arena);
         return rc;
     }
@@ -258,7 +205,7 @@ int cmd_user(int argc, char **argv)
     char generated[32] = "";
     bool needs_password = options == add_options || options == passwd_options;
     if (needs_password) {
-        if (obtain_password(password_stdin, hash, generated, sizeof generated))
+        if (cli_obtain_password(password_stdin, hash, generated, sizeof generated))
             return CLI_FAIL;
         change.password_hash = hash;
     }

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
+
 void buf_init(buf_t *b, size_t cap)
 {
     b->data = NULL;
@@ -109,7 +111,9 @@ void buf_puts(buf_t *b, const char *s)
 
 void buf_putc(buf_t *b, char c) { buf_append(b, &c, 1); }
 
-void buf_html(buf_t *b, const char *s, size_t len)
+/* HTML text and attribute escaping share one loop; attributes also
+ * escape ` and = so that even an unquoted attribute stays one token. */
+static void buf_escape_markup(buf_t *b, const char *s, size_t len, bool attribute)
 {
     if (!s)
         return;
@@ -122,8 +126,12 @@ void buf_html(buf_t *b, const char *s, size_t len)
         case '>': rep = "&gt;"; break;
         case '"': rep = "&quot;"; break;
         case '\'': rep = "&#39;"; break;
-        default: continue;
+        case '`': rep = attribute ? "&#96;" : NULL; break;
+        case '=': rep = attribute ? "&#61;" : NULL; break;
+        default: rep = NULL;
         }
+        if (!rep)
+            continue;
         buf_append(b, s + start, i - start);
         buf_puts(b, rep);
         start = i + 1;
@@ -131,29 +139,9 @@ void buf_html(buf_t *b, const char *s, size_t len)
     buf_append(b, s + start, len - start);
 }
 
-void buf_attr(buf_t *b, const char *s, size_t len)
-{
-    if (!s)
-        return;
-    size_t start = 0;
-    for (size_t i = 0; i < len; i++) {
-        const char *rep;
-        switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        case '`': rep = "&#96;"; break;
-        case '=': rep = "&#61;"; break;
-        default: continue;
-        }
-        buf_append(b, s + start, i - start);
-        buf_puts(b, rep);
-        start = i + 1;
-    }
-    buf_append(b, s + start, len - start);
-}
+void buf_html(buf_t *b, const char *s, size_t len) { buf_escape_markup(b, s, len, false); }
+
+void buf_attr(buf_t *b, const char *s, size_t len) { buf_escape_markup(b, s, len, true); }
 
 void buf_url(buf_t *b, const char *s, size_t len)
 {
@@ -173,39 +161,6 @@ void buf_url(buf_t *b, const char *s, size_t len)
     }
 }
 
-/* Length of the valid UTF-8 sequence at s (at most len bytes), 0 if invalid. */
-static size_t utf8_valid_length(const unsigned char *s, size_t len)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n > len)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 void buf_json(buf_t *b, const char *s, size_t len)
 {
     if (!s)
@@ -216,7 +171,7 @@ void buf_json(buf_t *b, const char *s, size_t len)
     while (i < len) {
         unsigned char c = u[i];
         if (c >= 0x80) {
-            size_t n = utf8_valid_length(u + i, len - i);
+            size_t n = utf8_sequence(u + i, len - i);
             if (n == 0) {
                 buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD */
                 i++;

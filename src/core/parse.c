@@ -108,7 +108,7 @@ int64_t parse_days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *year, int *month, int *day)
+void parse_civil_from_days(int64_t z, int64_t *year, int *month, int *day)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -303,7 +303,7 @@ static int32_t rule_offset(const tz_rule_t *r, int64_t t)
     t = zone_clamp(t);
     int64_t year;
     int month, day;
-    civil_from_days(floor_div(t + r->std_off, 86400), &year, &month, &day);
+    parse_civil_from_days(floor_div(t + r->std_off, 86400), &year, &month, &day);
     /* start is given in standard time, end in daylight time */
     int64_t start = rule_day(&r->start, year) * 86400 + r->start.time - r->std_off;
     int64_t end = rule_day(&r->end, year) * 86400 + r->end.time - r->dst_off;

@@ -123,6 +123,8 @@ cx_result parse_date_detect(const char *const *values, const size_t *lens, size_
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (no validation). */
 int64_t parse_days_from_civil(int64_t year, int month, int day);
+/* The inverse: the proleptic Gregorian date of a day number. */
+void parse_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
 
 /* ---- numbers -------------------------------------------------------- */
 

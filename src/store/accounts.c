@@ -76,18 +76,7 @@ cx_result store_user_add(db_conn_t *db, const store_user_t *user, int64_t *id_ou
     db_bind_int(st, 7, user->disabled);
     db_bind_int(st, 8, user->created_at);
     db_bind_int(st, 9, user->created_at);
-    cx_result rc;
-    switch (db_step(st)) {
-    case DB_ROW:
-        if (id_out)
-            *id_out = db_column_int(st, 0);
-        rc = CX_OK;
-        break;
-    case DB_CONSTRAINT: rc = CX_ERR_CONFLICT; break;
-    default: rc = CX_ERR_STORE;
-    }
-    db_done(st);
-    return rc;
+    return db_insert_id(st, id_out);
 }
 
 cx_result store_user_find_by_name(db_conn_t *db, arena_t *arena, const char *name,
@@ -401,18 +390,7 @@ cx_result store_apikey_add(db_conn_t *db, const char *name, const char *prefix,
     if (created_by)
         db_bind_int(st, 5, created_by);
     db_bind_int(st, 6, now);
-    cx_result rc;
-    switch (db_step(st)) {
-    case DB_ROW:
-        if (id_out)
-            *id_out = db_column_int(st, 0);
-        rc = CX_OK;
-        break;
-    case DB_CONSTRAINT: rc = CX_ERR_CONFLICT; break;
-    default: rc = CX_ERR_STORE;
-    }
-    db_done(st);
-    return rc;
+    return db_insert_id(st, id_out);
 }
 
 cx_result store_apikey_find(db_conn_t *db, arena_t *arena, const char *prefix,

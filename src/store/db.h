@@ -57,6 +57,10 @@ const void *db_column_blob(db_stmt_t *st, int col);
 /* Runs a statement that returns no rows: CX_OK, CX_ERR_CONFLICT for a
  * constraint, CX_ERR_STORE otherwise. The statement is done afterwards. */
 cx_result db_exec_stmt(db_stmt_t *st);
+/* Runs an INSERT ... RETURNING id: CX_OK with *id_out (may be NULL),
+ * CX_ERR_CONFLICT for a constraint, CX_ERR_STORE otherwise. The statement
+ * is done afterwards. */
+cx_result db_insert_id(db_stmt_t *st, int64_t *id_out);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(db_conn_t *db);
 

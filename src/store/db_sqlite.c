@@ -269,6 +269,24 @@ cx_result db_exec_stmt(db_stmt_t *st)
 
 int64_t db_changes(db_conn_t *db) { return sqlite3_changes64(db->handle); }
 
+cx_result db_insert_id(db_stmt_t *st, int64_t *id_out)
+{
+    if (!st)
+        return CX_ERR_STORE;
+    cx_result rc;
+    switch (db_step(st)) {
+    case DB_ROW:
+        if (id_out)
+            *id_out = db_column_int(st, 0);
+        rc = CX_OK;
+        break;
+    case DB_CONSTRAINT: rc = CX_ERR_CONFLICT; break;
+    default: rc = CX_ERR_STORE;
+    }
+    db_done(st);
+    return rc;
+}
+
 cx_result db_query_int(db_stmt_t *st, int64_t *out)
 {
     if (!st)

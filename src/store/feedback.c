@@ -43,20 +43,7 @@ cx_result store_feedback_add(db_conn_t *db, const store_feedback_t *item, int64_
     db_bind_text(st, 10, or_empty(item->category));
     db_bind_int(st, 11, item->received_at);
     db_bind_int(st, 12, item->created_at);
-    int64_t id = 0;
-    cx_result rc;
-    switch (db_step(st)) {
-    case DB_ROW:
-        id = db_column_int(st, 0);
-        rc = CX_OK;
-        break;
-    case DB_CONSTRAINT: rc = CX_ERR_CONFLICT; break;
-    default: rc = CX_ERR_STORE;
-    }
-    db_done(st);
-    if (rc == CX_OK && id_out)
-        *id_out = id;
-    return rc;
+    return db_insert_id(st, id_out);
 }
 
 cx_result store_feedback_get(db_conn_t *db, arena_t *arena, int64_t id, store_feedback_t *out)

@@ -1,9 +1,8 @@
 /*
  * tz.c — local dates in the organisation's time zone (see tz.h).
  *
- * Calendar arithmetic on day numbers uses Howard Hinnant's civil-date
- * algorithms (public-domain formulas, written out here), so only the UTC
- * offset needs the C library. Offsets are cached per 15-minute slot: every
+ * Calendar arithmetic on day numbers is core/parse.c's (Howard Hinnant's
+ * civil-date formulas), so only the UTC offset needs the C library. Offsets are cached per 15-minute slot: every
  * zone's offset is a multiple of 15 minutes and changes only on slot
  * boundaries, so the cache is exact.
  */
@@ -14,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "core/parse.h"
 
 static char zone_name[64] = "UTC";
 
@@ -41,28 +42,14 @@ const char *tz_name(void) { return zone_name; }
 
 int32_t tz_days_from_civil(int y, int m, int d)
 {
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return (int32_t)parse_days_from_civil(y, m, d);
 }
 
 void tz_civil_from_days(int32_t z, int *year, int *month, int *mday)
 {
-    z += 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int y = yoe + era * 400;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    int d = doy - (153 * mp + 2) / 5 + 1;
-    int m = mp + (mp < 10 ? 3 : -9);
-    *year = y + (m <= 2);
-    *month = m;
-    *mday = d;
+    int64_t y;
+    parse_civil_from_days(z, &y, month, mday);
+    *year = (int)y;
 }
 
 int tz_weekday(int32_t day)
