@@ -21,7 +21,7 @@ await con.run(`CREATE TABLE r AS SELECT * FROM read_csv('${csv}', header = true,
   columns = {'day': 'DATE', 'kind': 'VARCHAR', 'survey_id': 'INTEGER', 'touchpoint_id': 'INTEGER',
              'stage_id': 'INTEGER', 'channel': 'VARCHAR', 'language': 'VARCHAR',
              'segment_id': 'INTEGER', 'value_tier': 'VARCHAR', 'account_id': 'INTEGER',
-             'score': 'TINYINT'})`);
+             'score': 'TINYINT', 'customer_type': 'VARCHAR'})`);
 console.log(`load\t${(performance.now() - start).toFixed(0)}`);
 for (const [name, sqlTemplate] of queries) {
   const sql = sqlTemplate.replaceAll('{newest}', newest);

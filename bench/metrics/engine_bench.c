@@ -64,6 +64,19 @@ static const bench_query_t queries[] = {
     {"q10", "NPS by tier", "nps", "tier", 0, {NULL, NULL}},
     {"q11", "NPS by language x quarter", "nps", "language,quarter", 0, {NULL, NULL}},
     {"q12", "NPS by day, last 90 days", "nps", "day", 90, {NULL, NULL}},
+    {"q13", "eNPS by quarter", "enps", "quarter", 0, {NULL, NULL}},
+    {"q14", "CSAT by touchpoint, last 90 days", "csat", "touchpoint", 90, {NULL, NULL}},
+    {"q15", "NPS by segment x channel", "nps", "segment,channel", 0, {NULL, NULL}},
+    {"q16", "count by survey x month", "count", "survey,month", 0, {NULL, NULL}},
+    {"q17", "CES by stage x quarter", "ces", "stage,quarter", 0, {NULL, NULL}},
+    {"q18", "CSAT by stage, last 30 days", "csat", "stage", 30, {NULL, NULL}},
+    {"q19", "NPS by tier x month, last 180 days", "nps", "tier,month", 180, {NULL, NULL}},
+    {"q20", "count by language x week, last 90 days", "count", "language,week", 90,
+     {NULL, NULL}},
+    {"q21", "NPS by account, last 365 days (rows, no cube)", "nps", "account", 365,
+     {NULL, NULL}},
+    {"q22", "NPS by customer type attribute x quarter (rows)", "nps", "attr.type,quarter", 0,
+     {NULL, NULL}},
 };
 
 static int compare_double(const void *a, const void *b)

@@ -46,6 +46,16 @@ def sqlite_queries():
         ("q10", f"SELECT c.value_tier, {nps}{S_FROM} WHERE s.kind = 'nps' GROUP BY 1"),
         ("q11", f"SELECT resp.language, {quarter}, {nps}{S_FROM} WHERE s.kind = 'nps' GROUP BY 1, 2"),
         ("q12", f"SELECT {S_DAY}, {nps}{S_FROM} WHERE s.kind = 'nps'{last(90)} GROUP BY 1"),
+        ("q13", f"SELECT {quarter}, {nps}{S_FROM} WHERE s.kind = 'enps' GROUP BY 1"),
+        ("q14", f"SELECT resp.touchpoint_id, {csat}{S_FROM} WHERE s.kind = 'csat'{last(90)} GROUP BY 1"),
+        ("q15", f"SELECT c.segment_id, resp.channel, {nps}{S_FROM} WHERE s.kind = 'nps' GROUP BY 1, 2"),
+        ("q16", f"SELECT resp.survey_id, {month}, count(*){S_FROM} GROUP BY 1, 2"),
+        ("q17", f"SELECT t.stage_id, {quarter}, {ces}{S_FROM} WHERE s.kind = 'ces' GROUP BY 1, 2"),
+        ("q18", f"SELECT t.stage_id, {csat}{S_FROM} WHERE s.kind = 'csat'{last(30)} GROUP BY 1"),
+        ("q19", f"SELECT c.value_tier, {month}, {nps}{S_FROM} WHERE s.kind = 'nps'{last(180)} GROUP BY 1, 2"),
+        ("q20", f"SELECT resp.language, {week}, count(*){S_FROM} WHERE 1{last(90)} GROUP BY 1, 2"),
+        ("q21", f"SELECT c.account_id, {nps}{S_FROM} WHERE s.kind = 'nps'{last(365)} GROUP BY 1"),
+        ("q22", f"SELECT json_extract(c.attributes, '$.type'), {quarter}, {nps}{S_FROM} WHERE s.kind = 'nps' GROUP BY 1, 2"),
     ]
 
 
@@ -67,6 +77,16 @@ def duckdb_queries():
         ("q10", f"SELECT value_tier, {NPS} FROM r WHERE kind = 'nps' GROUP BY 1"),
         ("q11", f"SELECT language, {quarter}, {NPS} FROM r WHERE kind = 'nps' GROUP BY 1, 2"),
         ("q12", f"SELECT day, {NPS} FROM r WHERE kind = 'nps'{last(90)} GROUP BY 1"),
+        ("q13", f"SELECT {quarter}, {NPS} FROM r WHERE kind = 'enps' GROUP BY 1"),
+        ("q14", f"SELECT touchpoint_id, {CSAT} FROM r WHERE kind = 'csat'{last(90)} GROUP BY 1"),
+        ("q15", f"SELECT segment_id, channel, {NPS} FROM r WHERE kind = 'nps' GROUP BY 1, 2"),
+        ("q16", f"SELECT survey_id, {month}, count(*) FROM r GROUP BY 1, 2"),
+        ("q17", f"SELECT stage_id, {quarter}, {CES} FROM r WHERE kind = 'ces' GROUP BY 1, 2"),
+        ("q18", f"SELECT stage_id, {CSAT} FROM r WHERE kind = 'csat'{last(30)} GROUP BY 1"),
+        ("q19", f"SELECT value_tier, {month}, {NPS} FROM r WHERE kind = 'nps'{last(180)} GROUP BY 1, 2"),
+        ("q20", f"SELECT language, {week}, count(*) FROM r WHERE 1=1{last(90)} GROUP BY 1, 2"),
+        ("q21", f"SELECT account_id, {NPS} FROM r WHERE kind = 'nps'{last(365)} GROUP BY 1"),
+        ("q22", f"SELECT customer_type, {quarter}, {NPS} FROM r WHERE kind = 'nps' GROUP BY 1, 2"),
     ]
 
 
