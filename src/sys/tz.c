@@ -94,11 +94,19 @@ static struct {
 static int32_t utc_offset(int64_t t)
 {
     int64_t slot = t >= 0 ? t / SLOT_SECONDS : (t - SLOT_SECONDS + 1) / SLOT_SECONDS;
+    /* times come in runs (rows in time order): remember the last slot per
+     * thread and skip the shared cache and its lock */
+    static _Thread_local int64_t last_slot = INT64_MIN;
+    static _Thread_local int32_t last_offset;
+    if (slot == last_slot)
+        return last_offset;
     size_t i = (size_t)((uint64_t)slot % CACHE_SIZE);
     pthread_mutex_lock(&cache_lock);
     if (offset_cache[i].valid && offset_cache[i].slot == slot) {
         int32_t off = offset_cache[i].offset;
         pthread_mutex_unlock(&cache_lock);
+        last_slot = slot;
+        last_offset = off;
         return off;
     }
     pthread_mutex_unlock(&cache_lock);
@@ -108,6 +116,8 @@ static int32_t utc_offset(int64_t t)
     offset_cache[i].offset = off;
     offset_cache[i].valid = true;
     pthread_mutex_unlock(&cache_lock);
+    last_slot = slot;
+    last_offset = off;
     return off;
 }
 
