@@ -2,19 +2,31 @@
  * page_overview.c — the dashboard's first screen and the areas that are not
  * built yet.
  *
- * The overview shows real counts from the store (store/overview.h) and,
- * while there is little data, what to do next; the panels of what is to
- * come say so plainly. The placeholder areas render the layout with a
- * friendly "coming in a later release" panel; the router has already
- * checked their capability. Must never show numbers that did not come
- * from the store.
+ * The overview opens with the four scores of the last 90 days (NPS, CSAT,
+ * CES, eNPS: value, interval, n, change from the 90 days before with its
+ * significance, a twelve-month sparkline), then the NPS trend of 18 months
+ * with its interval band and the promoter/passive/detractor mix by month,
+ * then the real counts from the store (store/overview.h) and, while there
+ * is little data, what to do next. "The last 90 days" end on the newest
+ * day with a response, not today, so a database of past data reads the
+ * same whenever it is opened.
+ *
+ * Scores come from the metrics engine (engine/engine.h; engine_query is
+ * thread-safe), charts from web/svg.h. The placeholder areas render the
+ * layout with a friendly "coming in a later release" panel; the router has
+ * already checked their capability. Must never show numbers that did not
+ * come from the store or the engine, nor colour alone for a meaning.
  */
+#include <math.h>
 #include <string.h>
 
+#include "engine/metrics_query.h"
 #include "store/overview.h"
+#include "sys/tz.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/router.h"
+#include "web/svg.h"
 #include "web/web.h"
 
 static cx_result overview_job(db_conn_t *db, void *arg) { return store_overview_counts(db, arg); }
@@ -50,6 +62,347 @@ static void coming_panel(buf_t *b, http_request_t *req, const char *icon, int ti
     buf_printf(b, "<p class=\"muted\">%h</p></section>", web_t(req, text));
 }
 
+/* ---- scores of the last 90 days, trend and mix ---- */
+
+enum { OV_WINDOW_DAYS = 90, OV_SPARK_MONTHS = 12, OV_TREND_MONTHS = 18 };
+
+typedef struct ov_metric {
+    const char *metric; /* engine name */
+    int label, hint;
+    bool percent;       /* a share in per cent (else a score in points) */
+} ov_metric_t;
+
+static const ov_metric_t ov_metrics[] = {
+    {"nps", T_OV_NPS, T_OV_NPS_HINT, false},
+    {"csat", T_OV_CSAT, T_OV_CSAT_HINT, true},
+    {"ces", T_OV_CES, T_OV_CES_HINT, true},
+    {"enps", T_OV_ENPS, T_OV_ENPS_HINT, false},
+};
+
+static const char *ov_percent_unit(const http_request_t *req)
+{
+    /* Polish and Romanian put a (no-break) space before the sign */
+    return req->lang == LANG_EN ? "%" : "\xC2\xA0%";
+}
+
+static cx_result ov_query(http_request_t *req, const char *metric, engine_dim by, int32_t from,
+                          int32_t to, engine_result_t *out)
+{
+    engine_query_t q;
+    char err[256];
+    metrics_query_init(&q, metric);
+    q.by[0] = by;
+    q.has_from = q.has_to = true;
+    q.from_day = from;
+    q.to_day = to;
+    return engine_query(req->app->engine, &q, out, err, sizeof err);
+}
+
+/* The newest day with any response; false when there is none. */
+static bool ov_newest_day(http_request_t *req, int32_t *day)
+{
+    engine_query_t q;
+    engine_result_t r;
+    char err[256];
+    metrics_query_init(&q, "count");
+    q.by[0] = DIM_DAY;
+    if (engine_query(req->app->engine, &q, &r, err, sizeof err) != CX_OK)
+        return false;
+    bool found = false;
+    for (size_t i = 0; i < r.nrows; i++) {
+        int32_t d;
+        if (r.rows[i].estimate.n > 0 && engine_parse_day(r.rows[i].labels[0], &d) &&
+            (!found || d > *day)) {
+            *day = d;
+            found = true;
+        }
+    }
+    engine_result_free(&r);
+    return found;
+}
+
+/* The first day of the month months-1 before the month of day. */
+static int32_t ov_months_back(int32_t day, int months)
+{
+    int y, m, d;
+    tz_civil_from_days(day, &y, &m, &d);
+    int index = y * 12 + (m - 1) - (months - 1);
+    return tz_days_from_civil(index / 12, index % 12 + 1, 1);
+}
+
+static void ov_day(buf_t *b, const http_request_t *req, int32_t day)
+{
+    int y, m, d;
+    tz_civil_from_days(day, &y, &m, &d);
+    if (req->lang == LANG_EN)
+        buf_printf(b, "%04d-%02d-%02d", y, m, d);
+    else
+        buf_printf(b, "%02d.%02d.%04d", d, m, y);
+}
+
+static void ov_sparkline(buf_t *b, http_request_t *req, const ov_metric_t *mt, int32_t last)
+{
+    engine_result_t r;
+    int32_t from = ov_months_back(last, OV_SPARK_MONTHS);
+    if (ov_query(req, mt->metric, DIM_MONTH, from, last, &r) != CX_OK)
+        return;
+    const char *cats[OV_TREND_MONTHS];
+    double vals[OV_TREND_MONTHS];
+    uint64_t ns[OV_TREND_MONTHS];
+    size_t n = r.nrows < OV_SPARK_MONTHS ? r.nrows : OV_SPARK_MONTHS;
+    size_t skip = r.nrows - n;
+    for (size_t i = 0; i < n; i++) {
+        cats[i] = r.rows[skip + i].labels[0];
+        vals[i] = r.rows[skip + i].estimate.value;
+        ns[i] = r.rows[skip + i].estimate.n;
+    }
+    buf_t title, desc, from_s, to_s, id;
+    buf_init(&title, 0);
+    buf_init(&desc, 0);
+    buf_init(&from_s, 0);
+    buf_init(&to_s, 0);
+    buf_init(&id, 0);
+    html_textf(&title, req, T_OV_SPARK_TITLE, web_t(req, mt->label));
+    ov_day(&from_s, req, from);
+    ov_day(&to_s, req, last);
+    html_textf(&desc, req, T_OV_SPARK_DESC, buf_str(&from_s), buf_str(&to_s));
+    buf_printf(&id, "spark-%a", mt->metric);
+    svg_series_t series = {.name = web_t(req, mt->label), .values = vals};
+    /* html_textf escaped the texts for HTML; the chart escapes again, so
+     * hand it the plain forms: the arguments are digits and known names */
+    svg_chart_t chart = {
+        .kind = SVG_SPARKLINE,
+        .id = buf_str(&id),
+        .title = buf_str(&title),
+        .desc = buf_str(&desc),
+        .lang = req->lang,
+        .ncat = n,
+        .categories = cats,
+        .category_heading = web_t(req, T_OV_MONTH),
+        .nseries = 1,
+        .series = &series,
+        .n = ns,
+        .n_heading = web_t(req, T_OV_ANSWERS),
+        .decimals = 1,
+        .unit = mt->percent ? ov_percent_unit(req) : NULL,
+        .empty_text = web_t(req, T_OV_SPARK_EMPTY),
+    };
+    svg_render(b, &chart);
+    buf_free(&title);
+    buf_free(&desc);
+    buf_free(&from_s);
+    buf_free(&to_s);
+    buf_free(&id);
+    engine_result_free(&r);
+}
+
+static void ov_p_value(buf_t *b, const http_request_t *req, double p)
+{
+    if (p < 0.001) {
+        buf_puts(b, "< ");
+        svg_format_number(b, req->lang, 0.001, 3);
+    } else {
+        svg_format_number(b, req->lang, p, 3);
+    }
+}
+
+static void ov_tile(buf_t *b, http_request_t *req, const ov_metric_t *mt, int32_t last)
+{
+    engine_result_t r;
+    cx_result rc = ov_query(req, mt->metric, DIM_NONE, last - (OV_WINDOW_DAYS - 1), last, &r);
+    const engine_row_t *row = rc == CX_OK && r.nrows > 0 && r.rows[0].estimate.n > 0
+                                  ? &r.rows[0]
+                                  : NULL;
+    const char *unit = mt->percent ? ov_percent_unit(req) : "";
+    buf_printf(b, "<article class=\"tile\" id=\"tile-%a\" aria-labelledby=\"tile-%a-h\">",
+               mt->metric, mt->metric);
+    buf_printf(b,
+               "<div class=\"tile-head\"><h3 id=\"tile-%a-h\">%h</h3><p class=\"tile-hint\">%h"
+               "</p></div>",
+               mt->metric, web_t(req, mt->label), web_t(req, mt->hint));
+    if (!row) {
+        buf_puts(b, "<p class=\"tile-empty\">");
+        html_textf(b, req, T_OV_TILE_EMPTY, web_t(req, mt->label));
+        buf_puts(b, "</p></article>");
+        if (rc == CX_OK)
+            engine_result_free(&r);
+        return;
+    }
+    const estimate_t *e = &row->estimate;
+    buf_puts(b, "<p class=\"tile-value\">");
+    svg_format_number(b, req->lang, e->value, 1);
+    buf_printf(b, "<span class=\"tile-unit\">%h</span>", unit);
+    if (e->small_sample)
+        buf_printf(b, " <span class=\"badge warn\" title=\"%a\">%h</span>",
+                   web_t(req, T_OV_SMALL_SAMPLE_TITLE), web_t(req, T_OV_SMALL_SAMPLE));
+    buf_puts(b, "</p>");
+
+    /* the change, marked with an arrow and a word when significant */
+    buf_t tmp;
+    buf_init(&tmp, 0);
+    if (row->has_change && isfinite(row->change)) {
+        bool sig = isfinite(row->p_value) && row->p_value < 0.05;
+        const char *dir = !sig ? "flat" : row->change > 0 ? "up" : "down";
+        ov_p_value(&tmp, req, row->p_value);
+        buf_t title;
+        buf_init(&title, 0);
+        html_textf(&title, req, T_OV_CHANGE_TITLE, buf_str(&tmp));
+        /* title holds HTML-escaped text already: digits and signs only */
+        buf_printf(b, "<p class=\"tile-change %a\" title=\"%a\">", dir, buf_str(&title));
+        buf_free(&title);
+        if (sig)
+            buf_printf(b, "<span class=\"arrow\" aria-hidden=\"true\">%s</span> ",
+                       row->change > 0 ? "\xE2\x86\x91" : "\xE2\x86\x93");
+        buf_puts(b, "<span class=\"delta\">");
+        if (row->change > 0 && round(row->change * 10) != 0)
+            buf_putc(b, '+');
+        svg_format_number(b, req->lang, row->change, 1);
+        buf_printf(b, "\xC2\xA0%h</span> <span class=\"verdict\">%h</span></p>",
+                   web_t(req, mt->percent ? T_OV_UNIT_PP : T_OV_UNIT_POINTS),
+                   web_t(req, !sig ? T_OV_NOT_SIG
+                                   : row->change > 0 ? T_OV_SIG_UP : T_OV_SIG_DOWN));
+    } else {
+        buf_printf(b, "<p class=\"tile-change none\">%h</p>", web_t(req, T_OV_NO_PREVIOUS));
+    }
+
+    buf_puts(b, "<p class=\"tile-meta\">");
+    buf_reset(&tmp);
+    svg_format_number(&tmp, req->lang, e->ci_low, 1);
+    buf_puts(&tmp, "\xE2\x80\x93");
+    svg_format_number(&tmp, req->lang, e->ci_high, 1);
+    buf_puts(&tmp, unit);
+    buf_puts(b, "<span>");
+    html_textf(b, req, T_OV_TILE_CI, buf_str(&tmp));
+    buf_puts(b, "</span> <span>");
+    buf_reset(&tmp);
+    i18n_format_int(&tmp, req->lang, (long long)e->n);
+    html_textf(b, req, T_OV_TILE_N, buf_str(&tmp));
+    buf_puts(b, "</span></p>");
+    buf_free(&tmp);
+    engine_result_free(&r);
+
+    ov_sparkline(b, req, mt, last);
+    buf_puts(b, "</article>");
+}
+
+static void ov_card_open(buf_t *b, const char *id, const char *icon, const char *title)
+{
+    buf_printf(b, "<section class=\"card chart-card\" aria-labelledby=\"%a-h\">", id);
+    buf_puts(b, "<div class=\"card-head\">");
+    html_icon(b, icon);
+    buf_printf(b, "<h2 id=\"%a-h\">%h</h2></div>", id, title);
+}
+
+/* NPS by month over 18 months: the trend with its band, then the mix. */
+static void ov_trend(buf_t *b, http_request_t *req, int32_t last)
+{
+    engine_result_t r;
+    if (ov_query(req, "nps", DIM_MONTH, ov_months_back(last, OV_TREND_MONTHS), last, &r) != CX_OK)
+        return;
+    size_t n = r.nrows < OV_TREND_MONTHS ? r.nrows : OV_TREND_MONTHS;
+    size_t skip = r.nrows - n;
+    const char *cats[OV_TREND_MONTHS];
+    double value[OV_TREND_MONTHS], low[OV_TREND_MONTHS], high[OV_TREND_MONTHS];
+    double pro[OV_TREND_MONTHS], pas[OV_TREND_MONTHS], det[OV_TREND_MONTHS];
+    uint64_t ns[OV_TREND_MONTHS];
+    for (size_t i = 0; i < n; i++) {
+        const engine_row_t *row = &r.rows[skip + i];
+        cats[i] = row->labels[0];
+        value[i] = row->estimate.value;
+        low[i] = row->estimate.ci_low;
+        high[i] = row->estimate.ci_high;
+        const uint64_t *c = row->hist.count;
+        uint64_t total = 0;
+        for (int k = 0; k <= 10; k++)
+            total += c[k];
+        ns[i] = total;
+        double t = total ? (double)total : NAN;
+        pro[i] = (double)(c[9] + c[10]) * 100.0 / t;
+        pas[i] = (double)(c[7] + c[8]) * 100.0 / t;
+        det[i] = (double)(c[0] + c[1] + c[2] + c[3] + c[4] + c[5] + c[6]) * 100.0 / t;
+    }
+    buf_puts(b, "<div class=\"grid-2 charts\">");
+
+    ov_card_open(b, "trend", "responses", web_t(req, T_OV_TREND_TITLE));
+    svg_series_t line = {.name = web_t(req, T_OV_NPS), .values = value, .low = low, .high = high};
+    svg_chart_t trend = {
+        .kind = SVG_LINE,
+        .id = "chart-trend",
+        .title = web_t(req, T_OV_TREND_TITLE),
+        .desc = web_t(req, T_OV_TREND_DESC),
+        .lang = req->lang,
+        .ncat = n,
+        .categories = cats,
+        .category_heading = web_t(req, T_OV_MONTH),
+        .nseries = 1,
+        .series = &line,
+        .n = ns,
+        .n_heading = web_t(req, T_OV_ANSWERS),
+        .band_heading = web_t(req, T_OV_INTERVAL),
+        .decimals = 1,
+        .empty_text = web_t(req, T_OV_TREND_EMPTY),
+    };
+    svg_render(b, &trend);
+    buf_puts(b, "</section>");
+
+    ov_card_open(b, "mix", "customers", web_t(req, T_OV_MIX_TITLE));
+    svg_series_t parts[3] = {
+        {.name = web_t(req, T_OV_DETRACTORS), .tone = "neg", .values = det},
+        {.name = web_t(req, T_OV_PASSIVES), .tone = "neu", .values = pas},
+        {.name = web_t(req, T_OV_PROMOTERS), .tone = "pos", .values = pro},
+    };
+    svg_chart_t mix = {
+        .kind = SVG_STACKED,
+        .id = "chart-mix",
+        .title = web_t(req, T_OV_MIX_TITLE),
+        .desc = web_t(req, T_OV_MIX_DESC),
+        .lang = req->lang,
+        .ncat = n,
+        .categories = cats,
+        .category_heading = web_t(req, T_OV_MONTH),
+        .nseries = 3,
+        .series = parts,
+        .n = ns,
+        .n_heading = web_t(req, T_OV_ANSWERS),
+        .decimals = 1,
+        .unit = ov_percent_unit(req),
+        .has_y_range = true,
+        .y_min = 0,
+        .y_max = 100,
+        .empty_text = web_t(req, T_OV_TREND_EMPTY),
+    };
+    svg_render(b, &mix);
+    buf_puts(b, "</section></div>\n");
+    engine_result_free(&r);
+}
+
+static void ov_scores(buf_t *b, http_request_t *req)
+{
+    if (!req->app || !req->app->engine)
+        return;
+    int32_t last;
+    buf_puts(b, "<section class=\"scores\" aria-labelledby=\"scores-h\">");
+    buf_printf(b, "<h2 id=\"scores-h\" class=\"section-title\">%h</h2>",
+               web_t(req, T_OV_SCORES));
+    if (!ov_newest_day(req, &last)) {
+        buf_puts(b, "<div class=\"card\">");
+        html_empty_state(b, "responses", web_t(req, T_OV_NO_DATA_TITLE), web_t(req, T_OV_NO_DATA));
+        buf_puts(b, "</div></section>\n");
+        return;
+    }
+    buf_t day;
+    buf_init(&day, 0);
+    ov_day(&day, req, last);
+    buf_puts(b, "<p class=\"scores-lead muted\">");
+    html_textf(b, req, T_OV_SCORES_LEAD, buf_str(&day));
+    buf_puts(b, "</p><div class=\"tiles\">");
+    buf_free(&day);
+    for (size_t i = 0; i < sizeof ov_metrics / sizeof ov_metrics[0]; i++)
+        ov_tile(b, req, &ov_metrics[i], last);
+    buf_puts(b, "</div></section>\n");
+    ov_trend(b, req, last);
+}
+
 cx_result page_overview(http_request_t *req, http_response_t *res)
 {
     store_overview_counts_t c = {0};
@@ -63,6 +416,8 @@ cx_result page_overview(http_request_t *req, http_response_t *res)
                web_t(req, T_NAV_DASHBOARD));
     html_textf(b, req, T_OVERVIEW_WELCOME, req->auth.display_name);
     buf_puts(b, "</p></div>\n");
+
+    ov_scores(b, req);
 
     buf_printf(b,
                "<section aria-labelledby=\"counts-h\"><h2 id=\"counts-h\" class=\"section-title\">"
