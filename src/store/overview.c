@@ -38,3 +38,26 @@ cx_result store_overview_ping(db_conn_t *db)
     int64_t one = 0;
     return count_into(db_prepare(db, "SELECT 1"), &one);
 }
+
+cx_result store_overview_target(db_conn_t *db, const char *metric, int64_t now,
+                                store_target_t *out)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT value, due_date FROM targets"
+                                   " WHERE metric = ? AND scope = 'whole'"
+                                   " ORDER BY due_date < ?,"
+                                   " CASE WHEN due_date >= ? THEN due_date ELSE -due_date END"
+                                   " LIMIT 1");
+    if (!st)
+        return CX_ERR_STORE;
+    db_bind_text(st, 1, metric);
+    db_bind_int(st, 2, now);
+    db_bind_int(st, 3, now);
+    db_step_result r = db_step(st);
+    out->found = r == DB_ROW;
+    if (out->found) {
+        out->value = db_column_double(st, 0);
+        out->due = db_column_int(st, 1);
+    }
+    db_done(st);
+    return r == DB_ROW || r == DB_DONE ? CX_OK : CX_ERR_STORE;
+}

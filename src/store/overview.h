@@ -9,6 +9,7 @@
 #ifndef CX_STORE_OVERVIEW_H
 #define CX_STORE_OVERVIEW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/result.h"
@@ -24,6 +25,17 @@ typedef struct store_overview_counts {
 } store_overview_counts_t;
 
 cx_result store_overview_counts(db_conn_t *db, store_overview_counts_t *out);
+
+/* The organisation-wide target of a metric ("nps", "csat", "ces",
+ * "enps", "kpi:NAME"): the one due soonest from `now` on, else the one
+ * that fell due last. *found is false when the metric has none. */
+typedef struct store_target {
+    bool found;
+    double value;
+    int64_t due; /* Unix seconds */
+} store_target_t;
+cx_result store_overview_target(db_conn_t *db, const char *metric, int64_t now,
+                                store_target_t *out);
 
 /* A trivial query: CX_OK when the database answers (health checks). */
 cx_result store_overview_ping(db_conn_t *db);

@@ -29,7 +29,22 @@
 #include "web/svg.h"
 #include "web/web.h"
 
-static cx_result overview_job(db_conn_t *db, void *arg) { return store_overview_counts(db, arg); }
+typedef struct overview_data {
+    int64_t now;
+    store_overview_counts_t counts;
+    store_target_t targets[4]; /* in the order of ov_metrics */
+} overview_data_t;
+
+static const char *const ov_target_metrics[4] = {"nps", "csat", "ces", "enps"};
+
+static cx_result overview_job(db_conn_t *db, void *arg)
+{
+    overview_data_t *d = arg;
+    cx_result rc = store_overview_counts(db, &d->counts);
+    for (size_t i = 0; !rc && i < 4; i++)
+        rc = store_overview_target(db, ov_target_metrics[i], d->now, &d->targets[i]);
+    return rc;
+}
 
 static void stat_card(buf_t *b, http_request_t *req, const char *id, const char *icon, int label,
                       int64_t value, int hint)
@@ -206,7 +221,41 @@ static void ov_p_value(buf_t *b, const http_request_t *req, double p)
     }
 }
 
-static void ov_tile(buf_t *b, http_request_t *req, const ov_metric_t *mt, int32_t last)
+/* "target 30 by 31.12.2026 · gap to target −5.7 pts" under a tile. */
+static void ov_target_line(buf_t *b, http_request_t *req, const ov_metric_t *mt,
+                           const store_target_t *target, double value)
+{
+    if (!target->found)
+        return;
+    const char *unit = mt->percent ? ov_percent_unit(req) : "";
+    buf_t v, due;
+    buf_init(&v, 0);
+    buf_init(&due, 0);
+    svg_format_number(&v, req->lang, target->value, 1);
+    buf_puts(&v, unit);
+    ov_day(&due, req, tz_local_day(target->due));
+    buf_puts(b, "<p class=\"tile-target\"><span>");
+    html_textf(b, req, T_OV_TARGET, buf_str(&v), buf_str(&due));
+    buf_puts(b, "</span>");
+    if (isfinite(value)) {
+        buf_reset(&v);
+        double gap = value - target->value;
+        if (gap > 0 && round(gap * 10) != 0)
+            buf_putc(&v, '+');
+        svg_format_number(&v, req->lang, gap, 1);
+        /* raw: catalogue text; the whole is escaped by html_textf below */
+        buf_printf(&v, "\xC2\xA0%s", web_t(req, mt->percent ? T_OV_UNIT_PP : T_OV_UNIT_POINTS));
+        buf_printf(b, " <span class=\"gap %s\">", gap >= 0 ? "met" : "short");
+        html_textf(b, req, T_OV_GAP, buf_str(&v));
+        buf_puts(b, "</span>");
+    }
+    buf_puts(b, "</p>");
+    buf_free(&v);
+    buf_free(&due);
+}
+
+static void ov_tile(buf_t *b, http_request_t *req, const ov_metric_t *mt, int32_t last,
+                    const store_target_t *target)
 {
     engine_result_t r;
     cx_result rc = ov_query(req, mt->metric, DIM_NONE, last - (OV_WINDOW_DAYS - 1), last, &r);
@@ -279,6 +328,7 @@ static void ov_tile(buf_t *b, http_request_t *req, const ov_metric_t *mt, int32_
     html_textf(b, req, T_OV_TILE_N, buf_str(&tmp));
     buf_puts(b, "</span></p>");
     buf_free(&tmp);
+    ov_target_line(b, req, mt, target, e->value);
     engine_result_free(&r);
 
     ov_sparkline(b, req, mt, last);
@@ -294,7 +344,7 @@ static void ov_card_open(buf_t *b, const char *id, const char *icon, const char 
 }
 
 /* NPS by month over 18 months: the trend with its band, then the mix. */
-static void ov_trend(buf_t *b, http_request_t *req, int32_t last)
+static void ov_trend(buf_t *b, http_request_t *req, int32_t last, const store_target_t *target)
 {
     engine_result_t r;
     if (ov_query(req, "nps", DIM_MONTH, ov_months_back(last, OV_TREND_MONTHS), last, &r) != CX_OK)
@@ -341,6 +391,9 @@ static void ov_trend(buf_t *b, http_request_t *req, int32_t last)
         .band_heading = web_t(req, T_OV_INTERVAL),
         .decimals = 1,
         .empty_text = web_t(req, T_OV_TREND_EMPTY),
+        .has_target = target->found,
+        .target = target->value,
+        .target_label = web_t(req, T_OV_TARGET_LINE),
     };
     svg_render(b, &trend);
     buf_puts(b, "</section>");
@@ -376,7 +429,7 @@ static void ov_trend(buf_t *b, http_request_t *req, int32_t last)
     engine_result_free(&r);
 }
 
-static void ov_scores(buf_t *b, http_request_t *req)
+static void ov_scores(buf_t *b, http_request_t *req, const store_target_t targets[4])
 {
     if (!req->app || !req->app->engine)
         return;
@@ -398,17 +451,18 @@ static void ov_scores(buf_t *b, http_request_t *req)
     buf_puts(b, "</p><div class=\"tiles\">");
     buf_free(&day);
     for (size_t i = 0; i < sizeof ov_metrics / sizeof ov_metrics[0]; i++)
-        ov_tile(b, req, &ov_metrics[i], last);
+        ov_tile(b, req, &ov_metrics[i], last, &targets[i]);
     buf_puts(b, "</div></section>\n");
-    ov_trend(b, req, last);
+    ov_trend(b, req, last, &targets[0]);
 }
 
 cx_result page_overview(http_request_t *req, http_response_t *res)
 {
-    store_overview_counts_t c = {0};
-    cx_result rc = store_read(req->store, overview_job, &c);
+    overview_data_t data = {.now = req->now};
+    cx_result rc = store_read(req->store, overview_job, &data);
     if (rc)
         return rc;
+    const store_overview_counts_t c = data.counts;
 
     html_begin(req, res, web_t(req, T_NAV_DASHBOARD), AREA_DASHBOARD);
     buf_t *b = &res->body;
@@ -417,7 +471,7 @@ cx_result page_overview(http_request_t *req, http_response_t *res)
     html_textf(b, req, T_OVERVIEW_WELCOME, req->auth.display_name);
     buf_puts(b, "</p></div>\n");
 
-    ov_scores(b, req);
+    ov_scores(b, req, data.targets);
 
     buf_printf(b,
                "<section aria-labelledby=\"counts-h\"><h2 id=\"counts-h\" class=\"section-title\">"

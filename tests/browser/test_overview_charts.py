@@ -173,7 +173,10 @@ def test_trend_has_band_points_and_tooltips(overview_en):
     dots = svg.find_elements(B.CSS_SELECTOR, "circle.dot")
     rows = table.find_elements(B.CSS_SELECTOR, "tbody tr")
     assert 12 <= len(dots) <= 18, len(dots)
-    assert len(rows) == len(dots)
+    # one row per month, plus one for the target when the organisation set one
+    target = svg.find_elements(B.CSS_SELECTOR, "line.target")
+    assert target, "the generated organisation has an NPS target: its line is drawn"
+    assert len(rows) == len(dots) + 1
     tips = overview_en.execute_script(
         "return Array.from(arguments[0].querySelectorAll('g.col > title'))"
         ".map(t => t.textContent)", svg)
