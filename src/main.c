@@ -22,6 +22,8 @@ const cli_command_t cli_commands[] = {
     COMMAND(backup, "copy the database safely while it is in use"),
     COMMAND(gen, "write synthetic data for tests and benchmarks"),
     COMMAND(metrics, "NPS, CSAT, CES, eNPS with intervals, by period and segment"),
+    COMMAND(survey, "create and list surveys"),
+    COMMAND(import, "load responses, feedback or customers from a CSV file"),
     {NULL, NULL, NULL, NULL},
 };
 

@@ -1,0 +1,222 @@
+/*
+ * cmd_survey.c — `cxloop survey create|list`: making a survey from the
+ * command line (for imports and automation) and listing the surveys.
+ *
+ * Relies on store/surveys.h for everything stored. `create` prints only
+ * the new survey's id on stdout, so scripts can capture it. Must never
+ * leave a half-made survey: the survey and its questions are one job.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "store/orgdata.h"
+#include "store/surveys.h"
+
+const char cmd_survey_usage[] =
+    "usage: cxloop survey create --db FILE --kind nps|csat|ces|enps|custom --name NAME\n"
+    "                            [--touchpoint NAME] [--channel NAME] [--lang pl,en,ro]\n"
+    "       cxloop survey list --db FILE [--format table|json]\n"
+    "\n"
+    "'create' prints the new survey's id. Its public address (slug) is made\n"
+    "from the name; its main question follows the kind (nps, enps: 0-10;\n"
+    "csat: 1-5; ces: 1-7; custom: none), followed by a comment question\n"
+    "'komentarz'. --touchpoint names an existing touchpoint; --lang lists\n"
+    "the languages the survey is offered in (default pl).\n"
+    "CXLOOP_DB may replace --db.\n";
+
+typedef struct survey_create_job {
+    surveys_new_t survey;
+    const char *touchpoint;
+    int64_t id;
+    bool no_touchpoint;
+} survey_create_job_t;
+
+static cx_result survey_create_write(db_conn_t *db, void *arg)
+{
+    survey_create_job_t *j = arg;
+    if (j->touchpoint) {
+        cx_result rc = orgdata_touchpoint_find(db, j->touchpoint, &j->survey.touchpoint_id);
+        if (rc == CX_ERR_NOT_FOUND)
+            j->no_touchpoint = true;
+        if (rc)
+            return rc;
+    }
+    j->survey.created_at = store_now();
+    return surveys_create(db, &j->survey, &j->id, NULL);
+}
+
+/* Checks a comma list of languages and writes it back without duplicates. */
+static bool languages_valid(const char *list, char *out, size_t out_len)
+{
+    static const char *const known[] = {"pl", "en", "ro"};
+    bool seen[3] = {false, false, false};
+    const char *p = list;
+    size_t used = 0;
+    out[0] = '\0';
+    while (true) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        size_t k = 0;
+        while (k < 3 && !(strlen(known[k]) == n && strncmp(known[k], p, n) == 0))
+            k++;
+        if (k == 3)
+            return false;
+        if (!seen[k]) {
+            seen[k] = true;
+            used += (size_t)snprintf(out + used, out_len - used, "%s%s", used ? "," : "", known[k]);
+        }
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return used > 0;
+}
+
+static int survey_create(const cli_command_t *self, const char *path, const char *kind,
+                         const char *name, const char *touchpoint, const char *channel,
+                         const char *lang)
+{
+    if (!kind)
+        return cli_usage_error(self, "--kind is required: nps, csat, ces, enps or custom");
+    if (!surveys_kind_valid(kind))
+        return cli_usage_error(self, "unknown kind '%s': use nps, csat, ces, enps or custom",
+                               kind);
+    if (!name || !*name)
+        return cli_usage_error(self, "--name NAME is required");
+    if (strlen(name) > 200)
+        return cli_usage_error(self, "--name is longer than 200 bytes");
+    char languages[16] = "pl";
+    if (lang && !languages_valid(lang, languages, sizeof languages))
+        return cli_usage_error(self, "--lang must be a comma list of pl, en and ro, not '%s'",
+                               lang);
+    survey_create_job_t job = {
+        .survey = {.kind = kind, .name = name, .channel = channel, .languages = languages},
+        .touchpoint = touchpoint,
+    };
+    store_t *store;
+    if (cli_open_store(path, false, &store))
+        return CLI_FAIL;
+    cx_result rc = store_write(store, survey_create_write, &job);
+    store_close(store);
+    if (job.no_touchpoint) {
+        cli_error("no touchpoint named '%s'", touchpoint);
+        return CLI_FAIL;
+    }
+    if (rc) {
+        cli_error("%s: %s", path, cx_result_text(rc));
+        return CLI_FAIL;
+    }
+    printf("%lld\n", (long long)job.id);
+    return CLI_OK;
+}
+
+typedef struct survey_listing {
+    arena_t arena;
+    surveys_info_t *rows;
+    size_t count;
+} survey_listing_t;
+
+static cx_result survey_list_read(db_conn_t *db, void *arg)
+{
+    survey_listing_t *l = arg;
+    return surveys_list(db, &l->arena, &l->rows, &l->count);
+}
+
+static void format_time(int64_t t, char *out, size_t len)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int print_surveys(const survey_listing_t *l, bool json)
+{
+    if (json) {
+        json_t *array = json_array();
+        for (size_t i = 0; i < l->count; i++) {
+            const surveys_info_t *s = &l->rows[i];
+            char created[32];
+            format_time(s->created_at, created, sizeof created);
+            json_array_append_new(
+                array, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s}", "id",
+                                 (json_int_t)s->id, "slug", s->slug, "kind", s->kind, "name",
+                                 s->name, "touchpoint", s->touchpoint, "channel", s->channel,
+                                 "languages", s->languages, "open", s->open, "responses",
+                                 (json_int_t)s->responses, "created_at", created));
+        }
+        char *text = json_dumps(array, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_decref(array);
+        if (!text) {
+            cli_error("out of memory");
+            return CLI_FAIL;
+        }
+        puts(text);
+        free(text);
+        return CLI_OK;
+    }
+    printf("%-6s %-7s %-30s %-10s %-20s %s\n", "ID", "KIND", "SLUG", "RESPONSES", "TOUCHPOINT",
+           "NAME");
+    for (size_t i = 0; i < l->count; i++) {
+        const surveys_info_t *s = &l->rows[i];
+        printf("%-6lld %-7s %-30s %-10lld %-20s %s\n", (long long)s->id, s->kind, s->slug,
+               (long long)s->responses, s->touchpoint[0] ? s->touchpoint : "-", s->name);
+    }
+    return CLI_OK;
+}
+
+static int survey_list(const cli_command_t *self, const char *path, const char *format)
+{
+    bool json = false;
+    if (format && strcmp(format, "json") == 0)
+        json = true;
+    else if (format && strcmp(format, "table") != 0)
+        return cli_usage_error(self, "--format must be table or json");
+    store_t *store;
+    if (cli_open_store(path, false, &store))
+        return CLI_FAIL;
+    survey_listing_t listing = {.count = 0};
+    arena_init(&listing.arena);
+    cx_result rc = store_read(store, survey_list_read, &listing);
+    store_close(store);
+    int status = rc ? CLI_FAIL : print_surveys(&listing, json);
+    if (rc)
+        cli_error("%s: %s", path, cx_result_text(rc));
+    arena_free(&listing.arena);
+    return status;
+}
+
+int cmd_survey(int argc, char **argv)
+{
+    const cli_command_t *self = cli_find("survey");
+    if (argc < 2)
+        return cli_usage_error(self, "missing action: create or list");
+    const char *action = argv[1];
+    const char *db_option = NULL, *kind = NULL, *name = NULL, *touchpoint = NULL,
+               *channel = NULL, *lang = NULL, *format = NULL;
+    const cli_option_t create_options[] = {
+        CLI_VALUE("db", &db_option),     CLI_VALUE("kind", &kind),
+        CLI_VALUE("name", &name),        CLI_VALUE("touchpoint", &touchpoint),
+        CLI_VALUE("channel", &channel),  CLI_VALUE("lang", &lang),
+        CLI_END,
+    };
+    const cli_option_t list_options[] = {
+        CLI_VALUE("db", &db_option), CLI_VALUE("format", &format), CLI_END};
+    bool create = strcmp(action, "create") == 0;
+    if (!create && strcmp(action, "list") != 0)
+        return cli_usage_error(self, "unknown action '%s': use create or list", action);
+    int rc = cli_parse_options(self, argc, argv, 2, create ? create_options : list_options, NULL);
+    if (rc)
+        return rc;
+    const char *path = cli_db_path(db_option);
+    if (!path)
+        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
+    if (create)
+        return survey_create(self, path, kind, name, touchpoint, channel, lang);
+    return survey_list(self, path, format);
+}
