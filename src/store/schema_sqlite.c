@@ -318,9 +318,25 @@ static const char migration_2_domain[] =
     "  created_at INTEGER NOT NULL"
     ");";
 
+/* Idempotency keys of API writes: a retried request with the same key
+ * gets the first answer again instead of writing twice. The fingerprint
+ * (a hash of the request body) tells a retry from a different request
+ * reusing a key. */
+static const char migration_3_idempotency[] =
+    "CREATE TABLE idempotency_keys ("
+    "  key TEXT PRIMARY KEY,"
+    "  actor TEXT NOT NULL,"
+    "  fingerprint TEXT NOT NULL,"
+    "  status INTEGER NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);";
+
 static const char *const sqlite_migrations[] = {
     migration_1_accounts,
     migration_2_domain,
+    migration_3_idempotency,
 };
 
 int schema_migration_count(void)

@@ -45,5 +45,7 @@ WEB_HANDLER(api_feedback_create);
 WEB_HANDLER(api_feedback_get);
 WEB_HANDLER(api_audit_list);
 WEB_HANDLER(api_metrics);
+WEB_HANDLER(api_responses_create);
+WEB_HANDLER(api_responses_get);
 
 #endif

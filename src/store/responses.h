@@ -1,0 +1,79 @@
+/*
+ * responses.h — survey responses one at a time, as the API takes and
+ * shows them (bulk loading is orgdata.h's): a response with its answers,
+ * the customer and touchpoint it names, and the idempotency keys that make
+ * API retries safe.
+ *
+ * Every function takes the db_conn_t of a store job (store.h). Strings
+ * handed in are bound during the call; strings handed out live in the
+ * caller's arena.
+ */
+#ifndef CX_STORE_RESPONSES_H
+#define CX_STORE_RESPONSES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/result.h"
+#include "store/db.h"
+
+typedef struct store_answer {
+    int64_t question_id;
+    const char *key;       /* out only: the question's key */
+    bool has_number;
+    double number;
+    const char *text;      /* NULL for numbers */
+} store_answer_t;
+
+typedef struct store_response {
+    int64_t id;
+    int64_t survey_id;
+    int64_t customer_id;   /* 0 anonymous */
+    int64_t touchpoint_id; /* 0 none */
+    const char *channel;
+    const char *language;
+    int64_t submitted_at;
+    bool has_score;        /* false: the main question was skipped */
+    int score;
+    int nps_group;         /* -1, 0, 1; only for NPS and eNPS surveys */
+    bool has_nps_group;
+    const char *comment;   /* NULL when none */
+    int64_t created_at;
+    size_t nanswers;
+    store_answer_t *answers;
+} store_response_t;
+
+/* Inserts a response and its answers; *id_out gets its id. */
+cx_result store_response_add(db_conn_t *db, const store_response_t *r, int64_t *id_out);
+/* A response with its answers; CX_ERR_NOT_FOUND when there is none. */
+cx_result store_response_get(db_conn_t *db, arena_t *arena, int64_t id, store_response_t *out);
+
+/* The declared choices of a question as JSON text ("[]" when none). */
+cx_result store_question_choices(db_conn_t *db, arena_t *arena, int64_t question_id,
+                                 const char **json);
+
+/* The customer with that external id, made (with nothing but the id) when
+ * there is none yet. */
+cx_result store_customer_by_external_id(db_conn_t *db, const char *external_id, int64_t now,
+                                        int64_t *id_out);
+/* A touchpoint by its name; CX_ERR_NOT_FOUND when there is none. */
+cx_result store_touchpoint_by_name(db_conn_t *db, const char *name, int64_t *id_out);
+
+/* A stored answer to an API request made with an Idempotency-Key:
+ * CX_ERR_NOT_FOUND when the key is new. */
+typedef struct store_idempotent {
+    const char *actor;
+    const char *fingerprint;
+    int status;
+    const char *body;
+} store_idempotent_t;
+cx_result store_idempotency_get(db_conn_t *db, arena_t *arena, const char *key,
+                                store_idempotent_t *out);
+cx_result store_idempotency_put(db_conn_t *db, const char *key, const store_idempotent_t *in,
+                                int64_t now);
+/* Forgets keys older than `before` (they are kept for a day). */
+cx_result store_idempotency_purge(db_conn_t *db, int64_t before);
+
+#endif

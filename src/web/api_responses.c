@@ -1,0 +1,592 @@
+/*
+ * api_responses.c — survey responses over the API: POST /api/v1/responses
+ * (CAP_MANAGE) takes one JSON object, or many as NDJSON (one object per
+ * line, Content-Type application/x-ndjson); GET /api/v1/responses/ID
+ * (CAP_VIEW) shows one with its answers.
+ *
+ *   {"survey": "nps-relacyjny" | 3, "score": 9, "comment": "...",
+ *    "answers": {"cena": 4, "dzial": "sprzedaz"}, "customer": "C-1021",
+ *    "touchpoint": "Infolinia", "channel": "email", "language": "pl",
+ *    "submitted_at": "2026-11-20T10:00:00Z"}
+ *
+ * Only "survey" is required. A missing or null score is a response that
+ * skipped the main question (it does not count in the score's n). Answers
+ * are checked against the survey's questions: scales, declared choices,
+ * and unknown keys are refused. A bulk request lands whole or not at all;
+ * every bad line is named. An Idempotency-Key header makes a retry return
+ * the first answer instead of writing twice. 201 comes only after the
+ * commit; then the metrics engine is asked to load the new rows.
+ *
+ * Relies on store/surveys.h and store/responses.h inside one store_write
+ * job (validation that needs the database runs there too, so a request is
+ * checked and written against the same state).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/secret.h"
+#include "store/responses.h"
+#include "store/surveys.h"
+#include "web/pages.h"
+#include "web/web.h"
+
+#define RESPONSES_BULK_MAX 10000
+#define RESPONSES_ERRORS_MAX 100
+#define RESPONSES_TEXT_MAX 10000
+#define RESPONSES_KEY_MAX 200
+
+static const char *const response_keys[] = {"survey",     "score",   "comment",
+                                            "answers",    "customer", "touchpoint",
+                                            "channel",    "language", "submitted_at"};
+
+/* One request's worth of work, shared with the write job. */
+typedef struct responses_job {
+    http_request_t *req;
+    json_t **items;          /* the objects, one per line */
+    size_t *lines;           /* their line numbers (1 for a single object) */
+    size_t count;
+    bool bulk;
+    json_t *errors;          /* [{"line", "field", "message"}] */
+    size_t nerrors;
+    int64_t *ids;            /* out: the new responses */
+    store_response_t *first; /* out: the single response as stored */
+    const char *idempotency_key;
+    char fingerprint[SECRET_HASH_HEX_LEN + 1];
+    int replay_status;       /* out: >0 when answered from an earlier request */
+    const char *replay_body;
+    bool key_conflict;
+} responses_job_t;
+
+static void add_error(responses_job_t *j, size_t line, const char *field, const char *message)
+{
+    j->nerrors++;
+    if (json_array_size(j->errors) >= RESPONSES_ERRORS_MAX)
+        return;
+    json_t *e = json_pack("{s:I, s:s}", "line", (json_int_t)line, "message", message);
+    if (e && field)
+        json_object_set_new(e, "field", json_string(field));
+    if (e)
+        json_array_append_new(j->errors, e);
+}
+
+/* Checks one answer against its question and fills *a; NULL when good,
+ * else what is wrong. */
+static const char *read_answer(db_conn_t *db, arena_t *arena, const surveys_question_t *q,
+                               json_t *v, store_answer_t *a)
+{
+    a->question_id = q->id;
+    a->key = q->key;
+    a->has_number = false;
+    a->text = NULL;
+    int low = 0, high = 10;
+    if (strcmp(q->kind, "rating") == 0)
+        low = 1, high = 5;
+    else if (strcmp(q->kind, "effort") == 0)
+        low = 1, high = 7;
+    if (strcmp(q->kind, "score") == 0 || strcmp(q->kind, "rating") == 0 ||
+        strcmp(q->kind, "effort") == 0) {
+        if (!json_is_integer(v))
+            return "must be a whole number";
+        json_int_t n = json_integer_value(v);
+        if (n < low || n > high)
+            return high == 10 ? "must be from 0 to 10" : high == 5 ? "must be from 1 to 5"
+                                                                   : "must be from 1 to 7";
+        a->has_number = true;
+        a->number = (double)n;
+        return NULL;
+    }
+    if (strcmp(q->kind, "text") == 0) {
+        if (!json_is_string(v))
+            return "must be a string";
+        if (json_string_length(v) > RESPONSES_TEXT_MAX)
+            return "is too long";
+        a->text = json_string_value(v);
+        return NULL;
+    }
+    /* single or multiple choice: every value must be declared */
+    const char *choices_text;
+    if (store_question_choices(db, arena, q->id, &choices_text))
+        return "cannot be checked now";
+    json_t *choices = json_loads(choices_text, 0, NULL);
+    bool multi = strcmp(q->kind, "multi") == 0;
+    const char *problem = NULL;
+    json_t *values = multi ? v : json_pack("[O]", v);
+    if (multi && !json_is_array(v))
+        problem = "must be a list of choices";
+    size_t i, k;
+    json_t *item, *choice;
+    json_array_foreach(values, i, item)
+    {
+        if (problem)
+            break;
+        if (!json_is_string(item)) {
+            problem = multi ? "must be a list of strings" : "must be a string";
+            break;
+        }
+        bool declared = false;
+        json_array_foreach(choices, k, choice)
+        {
+            const char *c = json_is_string(choice) ? json_string_value(choice)
+                                                   : json_string_value(json_object_get(choice, "value"));
+            declared = declared || (c && strcmp(c, json_string_value(item)) == 0);
+        }
+        if (!declared)
+            problem = "is not one of the question's choices";
+    }
+    if (!problem) {
+        char *text = multi ? json_dumps(v, JSON_COMPACT) : NULL;
+        a->text = multi ? arena_strdup(arena, text) : json_string_value(v);
+        free(text);
+        if (!a->text)
+            problem = "cannot be stored (out of memory)";
+    }
+    if (!multi)
+        json_decref(values);
+    json_decref(choices);
+    return problem;
+}
+
+/* A string field (absent and null are NULL); false when it is not one. */
+static bool optional_string(json_t *o, const char *key, size_t max, const char **out)
+{
+    json_t *v = json_object_get(o, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_string(v) || json_string_length(v) > max)
+        return false;
+    *out = json_string_value(v);
+    return true;
+}
+
+/* Validates one object and turns it into a response; errors go to the
+ * job's list. Returns false when the line is bad. */
+static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t line,
+                          store_response_t *r)
+{
+    http_request_t *req = j->req;
+    arena_t *arena = &req->arena;
+    size_t before = j->nerrors;
+    memset(r, 0, sizeof *r);
+    r->created_at = req->now;
+    r->submitted_at = req->now;
+    const char *key;
+    json_t *value;
+    json_object_foreach(o, key, value)
+    {
+        bool known = false;
+        for (size_t i = 0; i < sizeof response_keys / sizeof response_keys[0]; i++)
+            known = known || strcmp(key, response_keys[i]) == 0;
+        if (!known)
+            add_error(j, line, key, "is not a known field");
+    }
+
+    /* the survey, by id or slug */
+    surveys_info_t survey;
+    json_t *sv = json_object_get(o, "survey");
+    cx_result rc = CX_ERR_NOT_FOUND;
+    if (json_is_integer(sv))
+        rc = surveys_get(db, arena, (int64_t)json_integer_value(sv), &survey);
+    else if (json_is_string(sv))
+        rc = surveys_get_by_slug(db, arena, json_string_value(sv), &survey);
+    if (!sv || json_is_null(sv)) {
+        add_error(j, line, "survey", "is required (the survey's id or slug)");
+        return false;
+    }
+    if (rc == CX_ERR_NOT_FOUND) {
+        add_error(j, line, "survey", "names no survey");
+        return false;
+    }
+    if (rc) {
+        add_error(j, line, "survey", "cannot be read now");
+        return false;
+    }
+    if (!survey.open)
+        add_error(j, line, "survey", "is closed");
+    r->survey_id = survey.id;
+    r->touchpoint_id = survey.touchpoint_id;
+    r->channel = survey.channel;
+
+    /* the main score: absent or null is a skip */
+    const surveys_question_t *main_q = surveys_main_question(&survey);
+    json_t *score = json_object_get(o, "score");
+    if (score && !json_is_null(score)) {
+        store_answer_t scratch;
+        const char *problem = main_q ? read_answer(db, arena, main_q, score, &scratch)
+                                     : "is not asked by this survey (it has no main question)";
+        if (problem) {
+            add_error(j, line, "score", problem);
+        } else {
+            r->has_score = true;
+            r->score = (int)scratch.number;
+            if (strcmp(survey.kind, "nps") == 0 || strcmp(survey.kind, "enps") == 0) {
+                r->has_nps_group = true;
+                r->nps_group = r->score >= 9 ? 1 : r->score >= 7 ? 0 : -1;
+            }
+        }
+    }
+
+    if (!optional_string(o, "comment", RESPONSES_TEXT_MAX, &r->comment))
+        add_error(j, line, "comment", "must be a string of at most 10000 characters");
+    const char *channel;
+    if (!optional_string(o, "channel", 100, &channel))
+        add_error(j, line, "channel", "must be a short string");
+    else if (channel)
+        r->channel = channel;
+    const char *language;
+    if (!optional_string(o, "language", 8, &language) ||
+        (language && strcmp(language, "pl") && strcmp(language, "en") && strcmp(language, "ro")))
+        add_error(j, line, "language", "must be pl, en or ro");
+    else
+        r->language = language ? language : "";
+    const char *submitted;
+    if (!optional_string(o, "submitted_at", 64, &submitted) ||
+        (submitted && !http_parse_iso_time(submitted, &r->submitted_at)))
+        add_error(j, line, "submitted_at", "must be a time like 2026-01-31T10:00:00Z");
+    else if (r->submitted_at > req->now + 86400)
+        add_error(j, line, "submitted_at", "is in the future");
+    const char *touchpoint;
+    if (!optional_string(o, "touchpoint", 200, &touchpoint)) {
+        add_error(j, line, "touchpoint", "must be a touchpoint's name");
+    } else if (touchpoint) {
+        rc = store_touchpoint_by_name(db, touchpoint, &r->touchpoint_id);
+        if (rc)
+            add_error(j, line, "touchpoint", rc == CX_ERR_NOT_FOUND ? "names no touchpoint"
+                                                                     : "cannot be read now");
+    }
+    const char *customer;
+    if (!optional_string(o, "customer", 200, &customer) || (customer && !*customer))
+        add_error(j, line, "customer", "must be the customer's external id");
+
+    /* answers to the other questions, by key */
+    json_t *answers = json_object_get(o, "answers");
+    if (answers && !json_is_null(answers) && !json_is_object(answers)) {
+        add_error(j, line, "answers", "must be an object of question keys and answers");
+    } else if (answers && json_object_size(answers) > 0) {
+        r->answers = arena_alloc(arena, json_object_size(answers) * sizeof *r->answers);
+        if (!r->answers) {
+            add_error(j, line, "answers", "cannot be stored (out of memory)");
+            return false;
+        }
+        json_object_foreach(answers, key, value)
+        {
+            const surveys_question_t *q = surveys_question(&survey, key);
+            buf_t field;
+            buf_init(&field, 512);
+            buf_printf(&field, "answers.%s", key); /* raw: a field name for JSON */
+            const char *name = arena_strdup(arena, buf_str(&field));
+            buf_free(&field);
+            if (!q || q->is_main) {
+                add_error(j, line, name, q ? "is the main question: give it as score"
+                                           : "is not a question of this survey");
+                continue;
+            }
+            if (json_is_null(value))
+                continue; /* skipped */
+            const char *problem = read_answer(db, arena, q, value, &r->answers[r->nanswers]);
+            if (problem)
+                add_error(j, line, name, problem);
+            else
+                r->nanswers++;
+        }
+    }
+    if (j->nerrors > before)
+        return false;
+    /* the customer last: it may be created, and only for a good line */
+    if (customer && store_customer_by_external_id(db, customer, req->now, &r->customer_id)) {
+        add_error(j, line, "customer", "cannot be stored now");
+        return false;
+    }
+    return true;
+}
+
+static json_t *response_json(arena_t *a, const store_response_t *r)
+{
+    json_t *answers = json_object();
+    for (size_t i = 0; answers && i < r->nanswers; i++) {
+        const store_answer_t *ans = &r->answers[i];
+        json_t *v = ans->text ? (ans->text[0] == '[' ? json_loads(ans->text, 0, NULL) : NULL)
+                              : json_integer((json_int_t)ans->number);
+        if (ans->text && !v)
+            v = json_string(ans->text);
+        json_object_set_new(answers, ans->key ? ans->key : "", v);
+    }
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id, "survey_id",
+                          (json_int_t)r->survey_id, "channel", r->channel ? r->channel : "",
+                          "language", r->language ? r->language : "", "submitted_at",
+                          http_iso_time(a, r->submitted_at), "created_at",
+                          http_iso_time(a, r->created_at));
+    if (!o) {
+        json_decref(answers);
+        return NULL;
+    }
+    json_object_set_new(o, "score", r->has_score ? json_integer(r->score) : json_null());
+    json_object_set_new(o, "comment", r->comment ? json_string(r->comment) : json_null());
+    json_object_set_new(o, "customer_id", r->customer_id ? json_integer(r->customer_id)
+                                                         : json_null());
+    json_object_set_new(o, "touchpoint_id", r->touchpoint_id ? json_integer(r->touchpoint_id)
+                                                             : json_null());
+    json_object_set_new(o, "answers", answers);
+    return o;
+}
+
+static cx_result responses_write_job(db_conn_t *db, void *arg)
+{
+    responses_job_t *j = arg;
+    http_request_t *req = j->req;
+    if (j->idempotency_key) {
+        store_idempotent_t earlier;
+        cx_result rc = store_idempotency_get(db, &req->arena, j->idempotency_key, &earlier);
+        if (rc == CX_OK) {
+            if (strcmp(earlier.actor, req->auth.actor) != 0 ||
+                strcmp(earlier.fingerprint, j->fingerprint) != 0) {
+                j->key_conflict = true;
+                return CX_ERR_CONFLICT;
+            }
+            j->replay_status = earlier.status;
+            j->replay_body = earlier.body;
+            return CX_OK;
+        }
+        if (rc != CX_ERR_NOT_FOUND)
+            return rc;
+    }
+    store_response_t *stored = arena_alloc(&req->arena, j->count * sizeof *stored);
+    j->ids = arena_alloc(&req->arena, j->count * sizeof *j->ids);
+    if (!stored || !j->ids)
+        return CX_ERR_NOMEM;
+    for (size_t i = 0; i < j->count; i++)
+        read_response(db, j, j->items[i], j->lines[i], &stored[i]);
+    if (j->nerrors)
+        return CX_ERR_INVALID; /* nothing of the request stays */
+    for (size_t i = 0; i < j->count; i++) {
+        cx_result rc = store_response_add(db, &stored[i], &j->ids[i]);
+        if (rc)
+            return rc;
+        stored[i].id = j->ids[i];
+    }
+    j->first = &stored[0];
+    if (j->idempotency_key) {
+        json_t *doc = j->bulk ? NULL : response_json(&req->arena, j->first);
+        if (j->bulk) {
+            json_t *ids = json_array();
+            for (size_t i = 0; ids && i < j->count; i++)
+                json_array_append_new(ids, json_integer(j->ids[i]));
+            doc = json_pack("{s:I, s:o}", "count", (json_int_t)j->count, "ids", ids);
+        }
+        char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+        json_decref(doc);
+        if (!text)
+            return CX_ERR_NOMEM;
+        store_idempotent_t now = {.actor = req->auth.actor, .fingerprint = j->fingerprint,
+                                  .status = 201, .body = text};
+        cx_result rc = store_idempotency_put(db, j->idempotency_key, &now, req->now);
+        free(text);
+        if (rc)
+            return rc;
+    }
+    return CX_OK;
+}
+
+/* Splits an NDJSON body into objects; bad lines go to the job's errors. */
+static cx_result parse_lines(responses_job_t *j)
+{
+    http_request_t *req = j->req;
+    size_t capacity = 64;
+    j->items = arena_alloc(&req->arena, capacity * sizeof *j->items);
+    j->lines = arena_alloc(&req->arena, capacity * sizeof *j->lines);
+    if (!j->items || !j->lines)
+        return CX_ERR_NOMEM;
+    const char *p = req->body, *end = req->body + req->body_len;
+    for (size_t line = 1; p < end; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        const char *next = nl ? nl + 1 : end;
+        if (strspn(p, " \t\r") >= len) { /* blank lines are allowed */
+            p = next;
+            continue;
+        }
+        if (j->count == RESPONSES_BULK_MAX)
+            return http_fail(req, CX_ERR_TOO_LARGE, NULL,
+                             "at most 10000 responses in one request");
+        json_error_t err;
+        json_t *o = json_loadb(p, len, JSON_REJECT_DUPLICATES, &err);
+        if (!json_is_object(o)) {
+            add_error(j, line, NULL, o ? "is not a JSON object" : "is not valid JSON");
+            json_decref(o);
+        } else {
+            if (j->count == capacity) {
+                json_t **items = arena_alloc(&req->arena, capacity * 2 * sizeof *items);
+                size_t *lines = arena_alloc(&req->arena, capacity * 2 * sizeof *lines);
+                if (!items || !lines) {
+                    json_decref(o);
+                    return CX_ERR_NOMEM;
+                }
+                memcpy(items, j->items, capacity * sizeof *items);
+                memcpy(lines, j->lines, capacity * sizeof *lines);
+                j->items = items;
+                j->lines = lines;
+                capacity *= 2;
+            }
+            j->items[j->count] = o;
+            j->lines[j->count++] = line;
+        }
+        p = next;
+    }
+    return CX_OK;
+}
+
+static int error_line_order(const void *a, const void *b)
+{
+    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
+    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
+    return (x > y) - (x < y);
+}
+
+/* 400 with every bad line in line order (the single-object form names its
+ * field). */
+static cx_result fail_lines(responses_job_t *j, http_response_t *res)
+{
+    size_t n = json_array_size(j->errors);
+    json_t **sorted = arena_alloc(&j->req->arena, (n ? n : 1) * sizeof *sorted);
+    if (!sorted)
+        return CX_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = json_incref(json_array_get(j->errors, i));
+    qsort(sorted, n, sizeof *sorted, error_line_order); /* stable enough: one line's errors keep their kind */
+    json_array_clear(j->errors);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(j->errors, sorted[i]);
+    http_request_t *req = j->req;
+    if (!j->bulk && json_array_size(j->errors) == 1) {
+        json_t *e = json_array_get(j->errors, 0);
+        const char *field = json_string_value(json_object_get(e, "field"));
+        const char *message = json_string_value(json_object_get(e, "message"));
+        buf_t m;
+        buf_init(&m, 2048);
+        buf_printf(&m, "%s %s", field ? field : "the body", message); /* raw: JSON message */
+        const char *text = arena_strdup(&req->arena, buf_str(&m));
+        buf_free(&m);
+        return http_fail(req, CX_ERR_INVALID, field ? arena_strdup(&req->arena, field) : NULL,
+                         text);
+    }
+    buf_t m;
+    buf_init(&m, 256);
+    buf_printf(&m, "%zu error(s) in the request; nothing was stored", j->nerrors);
+    json_t *doc = json_pack("{s:{s:s, s:s, s:O}}", "error", "code", "invalid_input", "message",
+                            buf_str(&m), "lines", j->errors);
+    buf_free(&m);
+    if (!doc)
+        return CX_ERR_NOMEM;
+    return http_json(req, res, 400, doc);
+}
+
+cx_result api_responses_create(http_request_t *req, http_response_t *res)
+{
+    if (!req->body || req->body_len == 0)
+        return http_fail(req, CX_ERR_INVALID, NULL,
+                         "the body must be a JSON object, or NDJSON: one object per line");
+    const char *type = http_header(req, "Content-Type");
+    responses_job_t job = {.req = req, .errors = json_array()};
+    job.bulk = type && strncmp(type, "application/x-ndjson", 20) == 0;
+    if (!job.errors)
+        return CX_ERR_NOMEM;
+    const char *key = http_header(req, "Idempotency-Key");
+    if (key) {
+        if (!*key || strlen(key) > RESPONSES_KEY_MAX) {
+            json_decref(job.errors);
+            return http_fail(req, CX_ERR_INVALID, "Idempotency-Key",
+                             "must be 1 to 200 characters");
+        }
+        job.idempotency_key = key;
+        secret_token_hash(req->body, job.fingerprint);
+    }
+    cx_result rc;
+    if (job.bulk) {
+        rc = parse_lines(&job);
+    } else {
+        json_error_t err;
+        json_t *o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
+        job.items = arena_alloc(&req->arena, sizeof *job.items);
+        job.lines = arena_alloc(&req->arena, sizeof *job.lines);
+        rc = job.items && job.lines ? CX_OK : CX_ERR_NOMEM;
+        if (!rc && !json_is_object(o)) {
+            json_decref(o);
+            json_decref(job.errors);
+            return http_fail(req, CX_ERR_INVALID, NULL,
+                             "the body must be a JSON object (for many, send NDJSON with "
+                             "Content-Type application/x-ndjson)");
+        }
+        if (!rc) {
+            job.items[0] = o;
+            job.lines[0] = 1;
+            job.count = 1;
+        } else {
+            json_decref(o);
+        }
+    }
+    if (!rc && job.count == 0 && !job.nerrors)
+        rc = http_fail(req, CX_ERR_INVALID, NULL, "the body holds no response");
+    /* lines that parsed are checked too, so one answer names every bad line */
+    if (!rc && job.count > 0)
+        rc = store_write(req->store, responses_write_job, &job);
+    if (job.nerrors && (!rc || rc == CX_ERR_INVALID))
+        rc = fail_lines(&job, res);
+    else if (rc == CX_ERR_CONFLICT && job.key_conflict)
+        rc = http_fail(req, CX_ERR_CONFLICT, "Idempotency-Key",
+                       "was used before with a different request");
+    else if (!rc && job.replay_status) {
+        json_t *doc = json_loads(job.replay_body, 0, NULL);
+        http_set_header(req, res, "Idempotent-Replayed", "true");
+        rc = doc ? http_json(req, res, job.replay_status, doc) : CX_ERR_INTERNAL;
+    } else if (!rc) {
+        refresher_poke(req->app->refresher);
+        json_t *doc;
+        if (job.bulk) {
+            json_t *ids = json_array();
+            for (size_t i = 0; ids && i < job.count; i++)
+                json_array_append_new(ids, json_integer(job.ids[i]));
+            doc = json_pack("{s:I, s:o}", "count", (json_int_t)job.count, "ids", ids);
+        } else {
+            char location[64];
+            snprintf(location, sizeof location, "/api/v1/responses/%lld", (long long)job.ids[0]);
+            http_set_header(req, res, "Location", location);
+            doc = response_json(&req->arena, job.first);
+        }
+        rc = doc ? http_json(req, res, 201, doc) : CX_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < job.count; i++)
+        json_decref(job.items[i]);
+    json_decref(job.errors);
+    return rc;
+}
+
+typedef struct response_get_job {
+    http_request_t *req;
+    int64_t id;
+    store_response_t response;
+} response_get_job_t;
+
+static cx_result response_get_job(db_conn_t *db, void *arg)
+{
+    response_get_job_t *j = arg;
+    return store_response_get(db, &j->req->arena, j->id, &j->response);
+}
+
+cx_result api_responses_get(http_request_t *req, http_response_t *res)
+{
+    const char *text = http_param(req, "id");
+    char *end;
+    long long id = text ? strtoll(text, &end, 10) : 0;
+    if (!text || *end || id <= 0)
+        return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such response");
+    response_get_job_t job = {.req = req, .id = id};
+    cx_result rc = store_read(req->store, response_get_job, &job);
+    if (rc == CX_ERR_NOT_FOUND)
+        return http_fail(req, rc, NULL, "no such response");
+    if (rc)
+        return rc;
+    json_t *doc = response_json(&req->arena, &job.response);
+    return doc ? http_json(req, res, 200, doc) : CX_ERR_NOMEM;
+}

@@ -1,0 +1,162 @@
+"""POST /api/v1/responses and GET /api/v1/responses/ID, black box.
+
+A database made by `cxloop gen` has the demo telecom's surveys (slugs
+nps-relacja, enps, ...); the server takes responses one at a time or as
+NDJSON, checks them against the survey's questions, lands a bulk request
+whole or not at all, replays Idempotency-Key retries, and the metrics
+engine sees new responses at once.
+"""
+import json
+
+import pytest
+import requests
+
+import harness
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory):
+    d = tmp_path_factory.mktemp("responses")
+    db = str(d / "gen.db")
+    harness.run_ok(["gen", "--db", db, "--responses", "2000", "--seed", "3"], timeout=300)
+    harness.run_ok(["user", "add", "--db", db, "--name", "admin", "--role", "admin",
+                    "--password-stdin"], input=harness.ADMIN_PASSWORD + "\n")
+    server = harness.Server(db, d).start()
+    yield server
+    server.stop()
+
+
+def post(srv, body, role="manager", headers=None, ndjson=False):
+    h = {"Authorization": "Bearer " + srv.key(role)}
+    if ndjson:
+        h["Content-Type"] = "application/x-ndjson"
+        data = "".join((line if isinstance(line, str) else json.dumps(line)) + "\n"
+                       for line in body)
+    else:
+        h["Content-Type"] = "application/json"
+        data = body if isinstance(body, str) else json.dumps(body)
+    h.update(headers or {})
+    return requests.post(srv.url("/api/v1/responses"), data=data.encode("utf-8"), headers=h,
+                         timeout=30)
+
+
+def count(srv, metric="count"):
+    got = requests.get(srv.url("/api/v1/metrics"), params={"metric": metric},
+                       headers={"Authorization": "Bearer " + srv.key("viewer")}, timeout=30)
+    assert got.status_code == 200, got.text
+    row = got.json()["rows"][0]
+    return row["n"], row["skipped"]
+
+
+def test_one_response_lands_and_reads_back(srv):
+    before, _ = count(srv)
+    got = post(srv, {"survey": "nps-relacja", "score": 9, "comment": "Szybko i sprawnie ✓",
+                     "answers": {"cena": 4}, "customer": "EXT-42", "language": "pl",
+                     "touchpoint": "Infolinia", "submitted_at": "2026-10-30T10:00:00Z"})
+    assert got.status_code == 201, got.text
+    doc = got.json()
+    assert doc["score"] == 9 and doc["answers"] == {"cena": 4}
+    assert doc["comment"] == "Szybko i sprawnie ✓"
+    assert got.headers["Location"] == "/api/v1/responses/%d" % doc["id"]
+    back = requests.get(srv.url(got.headers["Location"]),
+                        headers={"Authorization": "Bearer " + srv.key("viewer")}, timeout=30)
+    assert back.status_code == 200
+    assert back.json() == doc
+    after, _ = count(srv)
+    assert after == before + 1, "the engine sees the new response at once"
+    again = post(srv, {"survey": 1, "score": 10, "customer": "EXT-42"})
+    assert again.json()["customer_id"] == doc["customer_id"], "one customer per external id"
+
+
+def test_a_skipped_score_counts_as_skipped_not_in_n(srv):
+    n, skipped = count(srv, "nps")
+    got = post(srv, {"survey": "nps-relacja", "comment": "Nie chcę oceniać"})
+    assert got.status_code == 201, got.text
+    assert got.json()["score"] is None
+    n2, skipped2 = count(srv, "nps")
+    assert (n2, skipped2) == (n, skipped + 1)
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"score": 5}, "survey"),
+    ({"survey": "no-such-survey", "score": 5}, "survey"),
+    ({"survey": "nps-relacja", "score": 11}, "score"),
+    ({"survey": "nps-relacja", "score": "9"}, "score"),
+    ({"survey": "nps-relacja", "score": 9, "colour": "red"}, "colour"),
+    ({"survey": "nps-relacja", "score": 9, "answers": {"cena": 6}}, "answers.cena"),
+    ({"survey": "nps-relacja", "score": 9, "answers": {"nps": 9}}, "answers.nps"),
+    ({"survey": "nps-relacja", "score": 9, "answers": {"nothing": 1}}, "answers.nothing"),
+    ({"survey": "enps", "score": 9, "answers": {"dzial": "kosmos"}}, "answers.dzial"),
+    ({"survey": "nps-relacja", "score": 9, "language": "de"}, "language"),
+    ({"survey": "nps-relacja", "score": 9, "submitted_at": "yesterday"}, "submitted_at"),
+    ({"survey": "nps-relacja", "score": 9, "submitted_at": "2099-01-01T00:00:00Z"},
+     "submitted_at"),
+    ({"survey": "nps-relacja", "score": 9, "touchpoint": "Księżyc"}, "touchpoint"),
+    ({"survey": "nps-relacja", "score": 9, "customer": ""}, "customer"),
+])
+def test_bad_fields_are_named_and_change_nothing(srv, body, field):
+    before = count(srv)
+    got = post(srv, body)
+    assert got.status_code == 400, got.text
+    err = got.json()["error"]
+    assert err["code"] == "invalid_input"
+    assert err["field"] == field
+    assert count(srv) == before
+
+
+@pytest.mark.parametrize("body", ["", "[1, 2]", "{not json", "null"])
+def test_a_body_that_is_not_an_object_is_refused(srv, body):
+    before = count(srv)
+    got = post(srv, body)
+    assert got.status_code == 400
+    assert count(srv) == before
+
+
+def test_ndjson_lands_whole(srv):
+    before, _ = count(srv)
+    lines = [{"survey": "nps-relacja", "score": s} for s in (0, 7, 10)]
+    got = post(srv, lines, ndjson=True)
+    assert got.status_code == 201, got.text
+    assert got.json()["count"] == 3 and len(got.json()["ids"]) == 3
+    assert count(srv)[0] == before + 3
+
+
+def test_ndjson_with_bad_lines_stores_nothing_and_names_them(srv):
+    before = count(srv)
+    lines = [{"survey": "nps-relacja", "score": 8}, {"survey": "nps-relacja", "score": 12},
+             "{broken", "", {"survey": "enps", "score": 3, "answers": {"dzial": "x"}}]
+    got = post(srv, lines, ndjson=True)
+    assert got.status_code == 400, got.text
+    err = got.json()["error"]
+    assert [(e["line"], e.get("field")) for e in err["lines"]] == [
+        (2, "score"), (3, None), (5, "answers.dzial")]
+    assert "nothing was stored" in err["message"]
+    assert count(srv) == before
+
+
+def test_idempotency_key_replays_and_refuses_a_different_body(srv):
+    before, _ = count(srv)
+    body = {"survey": "nps-relacja", "score": 6, "comment": "retry me"}
+    first = post(srv, body, headers={"Idempotency-Key": "order-991"})
+    assert first.status_code == 201
+    again = post(srv, body, headers={"Idempotency-Key": "order-991"})
+    assert again.status_code == 201
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json() == first.json()
+    assert count(srv)[0] == before + 1, "written once"
+    other = post(srv, dict(body, score=7), headers={"Idempotency-Key": "order-991"})
+    assert other.status_code == 409
+    assert other.json()["error"]["field"] == "Idempotency-Key"
+    assert count(srv)[0] == before + 1
+
+
+def test_roles_and_keys(srv):
+    assert post(srv, {"survey": 1, "score": 9}, role="viewer").status_code == 403
+    assert post(srv, {"survey": 1, "score": 9}, role="analyst").status_code == 403
+    anonymous = requests.post(srv.url("/api/v1/responses"), json={"survey": 1, "score": 9},
+                              timeout=30)
+    assert anonymous.status_code == 401
+    missing = requests.get(srv.url("/api/v1/responses/999999"),
+                           headers={"Authorization": "Bearer " + srv.key("viewer")}, timeout=30)
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
