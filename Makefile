@@ -97,7 +97,8 @@ build/bench/%: bench/metrics/%.c $(LIB_OBJECTS)
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined
-FUZZ_LIB := src/core/csv.c src/core/charset.c src/core/parse.c src/core/buf.c src/core/result.c
+FUZZ_LIB := src/core/csv.c src/core/charset.c src/core/parse.c src/core/buf.c src/core/utf8.c \
+            src/core/result.c
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) build/gen/version.h
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) -lpthread -lm
@@ -105,7 +106,7 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) build/gen/version.h
 fuzz: $(FUZZ_TARGETS)
 
 CSV_BENCH_SRC := bench/csv/csv_bench.c src/core/csv.c src/core/charset.c src/core/buf.c \
-                 src/core/rng.c src/core/result.c
+                 src/core/rng.c src/core/result.c src/core/utf8.c
 build/bench/csv_bench: $(CSV_BENCH_SRC) build/gen/version.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CSV_BENCH_SRC) -lm
