@@ -151,6 +151,24 @@ void cli_remove_database(const char *path)
         unlink(side);
 }
 
+int cli_parse_format(const cli_command_t *cmd, const char *value, bool csv_allowed,
+                     cli_format_t *out)
+{
+    *out = CLI_FORMAT_TABLE;
+    if (!value || strcmp(value, "table") == 0)
+        return CLI_OK;
+    if (strcmp(value, "json") == 0) {
+        *out = CLI_FORMAT_JSON;
+        return CLI_OK;
+    }
+    if (csv_allowed && strcmp(value, "csv") == 0) {
+        *out = CLI_FORMAT_CSV;
+        return CLI_OK;
+    }
+    return cli_usage_error(cmd, csv_allowed ? "--format must be table, csv or json"
+                                            : "--format must be table or json");
+}
+
 void cli_format_time(int64_t t, char *out, size_t len)
 {
     out[0] = '\0';

@@ -85,6 +85,13 @@ int cli_obtain_password(bool from_stdin, char *hash, char *generated, size_t gen
  * failed creation). */
 void cli_remove_database(const char *path);
 
+/* The --format of listings: table (the default), json, and csv where the
+ * command offers it. Prints the usage error and returns CLI_USAGE for
+ * anything else. */
+typedef enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_JSON, CLI_FORMAT_CSV } cli_format_t;
+int cli_parse_format(const cli_command_t *cmd, const char *value, bool csv_allowed,
+                     cli_format_t *out);
+
 /* ISO 8601 UTC ("2026-11-23T12:00:00Z"), or "" for 0 (never). */
 void cli_format_time(int64_t t, char *out, size_t len);
 

@@ -127,11 +127,10 @@ int cmd_apikey(int argc, char **argv)
         return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
 
     if (options == list_options) {
-        bool json = false;
-        if (format && strcmp(format, "json") == 0)
-            json = true;
-        else if (format && strcmp(format, "table") != 0)
-            return cli_usage_error(self, "--format must be table or json");
+        cli_format_t shape;
+        if ((rc = cli_parse_format(self, format, false, &shape)))
+            return rc;
+        bool json = shape == CLI_FORMAT_JSON;
         apikey_listing_t listing = {.count = 0};
         arena_init(&listing.arena);
         rc = cli_read(path, apikey_list_read, &listing);

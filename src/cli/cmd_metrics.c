@@ -123,8 +123,9 @@ int cmd_metrics(int argc, char **argv)
     if (!metric)
         return cli_usage_error(self, "--metric is required (nps, enps, csat, ces, count, "
                                      "mean:QUESTION or share:QUESTION=VALUE)");
-    if (format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
-        return cli_usage_error(self, "--format must be table, csv or json");
+    cli_format_t shape;
+    if ((rc = cli_parse_format(self, format, true, &shape)))
+        return rc;
 
     engine_query_t q;
     metrics_query_init(&q, metric);
@@ -168,10 +169,10 @@ int cmd_metrics(int argc, char **argv)
         return CLI_FAIL;
     }
     rc = CLI_OK;
-    if (format && strcmp(format, "json") == 0) {
+    if (shape == CLI_FORMAT_JSON) {
         rc = cli_print_json(metrics_result_json(&result));
     } else {
-        print_table(&result, format && strcmp(format, "csv") == 0);
+        print_table(&result, shape == CLI_FORMAT_CSV);
     }
     engine_result_free(&result);
     engine_free(engine);

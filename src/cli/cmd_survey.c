@@ -127,14 +127,6 @@ static cx_result survey_list_read(db_conn_t *db, void *arg)
     return surveys_list(db, &l->arena, &l->rows, &l->count);
 }
 
-static void format_time(int64_t t, char *out, size_t len)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int print_surveys(const survey_listing_t *l, bool json)
 {
     if (json) {
@@ -142,7 +134,7 @@ static int print_surveys(const survey_listing_t *l, bool json)
         for (size_t i = 0; i < l->count; i++) {
             const surveys_info_t *s = &l->rows[i];
             char created[32];
-            format_time(s->created_at, created, sizeof created);
+            cli_format_time(s->created_at, created, sizeof created);
             json_array_append_new(
                 array, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s}", "id",
                                  (json_int_t)s->id, "slug", s->slug, "kind", s->kind, "name",
@@ -150,15 +142,7 @@ static int print_surveys(const survey_listing_t *l, bool json)
                                  "languages", s->languages, "open", s->open, "responses",
                                  (json_int_t)s->responses, "created_at", created));
         }
-        char *text = json_dumps(array, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        json_decref(array);
-        if (!text) {
-            cli_error("out of memory");
-            return CLI_FAIL;
-        }
-        puts(text);
-        free(text);
-        return CLI_OK;
+        return cli_print_json(array);
     }
     printf("%-6s %-7s %-30s %-10s %-20s %s\n", "ID", "KIND", "SLUG", "RESPONSES", "TOUCHPOINT",
            "NAME");
@@ -172,21 +156,16 @@ static int print_surveys(const survey_listing_t *l, bool json)
 
 static int survey_list(const cli_command_t *self, const char *path, const char *format)
 {
-    bool json = false;
-    if (format && strcmp(format, "json") == 0)
-        json = true;
-    else if (format && strcmp(format, "table") != 0)
-        return cli_usage_error(self, "--format must be table or json");
-    store_t *store;
-    if (cli_open_store(path, false, &store))
-        return CLI_FAIL;
+    cli_format_t shape;
+    int usage = cli_parse_format(self, format, false, &shape);
+    if (usage)
+        return usage;
+    bool json = shape == CLI_FORMAT_JSON;
     survey_listing_t listing = {.count = 0};
     arena_init(&listing.arena);
-    cx_result rc = store_read(store, survey_list_read, &listing);
-    store_close(store);
-    int status = rc ? CLI_FAIL : print_surveys(&listing, json);
-    if (rc)
-        cli_error("%s: %s", path, cx_result_text(rc));
+    int status = cli_read(path, survey_list_read, &listing);
+    if (!status)
+        status = print_surveys(&listing, json);
     arena_free(&listing.arena);
     return status;
 }
