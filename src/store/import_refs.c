@@ -26,17 +26,6 @@ static cx_result find_by_text(db_stmt_t *st, const char *value, int64_t *id_out)
     return rc;
 }
 
-static cx_result insert_returning(db_stmt_t *st, int64_t *id_out)
-{
-    if (!st)
-        return CX_ERR_STORE;
-    db_step_result r = db_step(st);
-    if (r == DB_ROW && id_out)
-        *id_out = db_column_int(st, 0);
-    db_done(st);
-    return r == DB_ROW ? CX_OK : r == DB_CONSTRAINT ? CX_ERR_CONFLICT : CX_ERR_STORE;
-}
-
 static void bind_opt_text(db_stmt_t *st, int idx, const char *s)
 {
     if (s)
@@ -68,7 +57,7 @@ cx_result import_refs_customer_add(db_conn_t *db, const char *external_id, int64
         return CX_ERR_STORE;
     db_bind_text(st, 1, external_id);
     db_bind_int(st, 2, created_at);
-    return insert_returning(st, id_out);
+    return db_insert_id(st, id_out);
 }
 
 cx_result import_refs_customer_set_segment(db_conn_t *db, int64_t customer_id,

@@ -133,34 +133,6 @@ cx_result store_question_choices(db_conn_t *db, arena_t *arena, int64_t question
     return rc;
 }
 
-cx_result store_customer_by_external_id(db_conn_t *db, const char *external_id, int64_t now,
-                                        int64_t *id_out)
-{
-    db_stmt_t *st = db_prepare(db, "SELECT id FROM customers WHERE external_id = ?");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_text(st, 1, external_id);
-    cx_result rc = db_query_int(st, id_out);
-    if (rc != CX_ERR_NOT_FOUND)
-        return rc;
-    st = db_prepare(db, "INSERT INTO customers (external_id, created_at) VALUES (?, ?)"
-                        " RETURNING id");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_text(st, 1, external_id);
-    db_bind_int(st, 2, now);
-    return db_insert_id(st, id_out);
-}
-
-cx_result store_touchpoint_by_name(db_conn_t *db, const char *name, int64_t *id_out)
-{
-    db_stmt_t *st = db_prepare(db, "SELECT id FROM touchpoints WHERE name = ?");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_text(st, 1, name);
-    return db_query_int(st, id_out);
-}
-
 cx_result store_idempotency_get(db_conn_t *db, arena_t *arena, const char *key,
                                 store_idempotent_t *out)
 {

@@ -54,13 +54,6 @@ cx_result store_response_get(db_conn_t *db, arena_t *arena, int64_t id, store_re
 cx_result store_question_choices(db_conn_t *db, arena_t *arena, int64_t question_id,
                                  const char **json);
 
-/* The customer with that external id, made (with nothing but the id) when
- * there is none yet. */
-cx_result store_customer_by_external_id(db_conn_t *db, const char *external_id, int64_t now,
-                                        int64_t *id_out);
-/* A touchpoint by its name; CX_ERR_NOT_FOUND when there is none. */
-cx_result store_touchpoint_by_name(db_conn_t *db, const char *name, int64_t *id_out);
-
 /* A stored answer to an API request made with an Idempotency-Key:
  * CX_ERR_NOT_FOUND when the key is new. */
 typedef struct store_idempotent {

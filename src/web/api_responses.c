@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "core/secret.h"
+#include "store/import_refs.h"
 #include "store/responses.h"
 #include "store/surveys.h"
 #include "web/pages.h"
@@ -251,7 +252,7 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
     if (!optional_string(o, "touchpoint", 200, &touchpoint)) {
         add_error(j, line, "touchpoint", "must be a touchpoint's name");
     } else if (touchpoint) {
-        rc = store_touchpoint_by_name(db, touchpoint, &r->touchpoint_id);
+        rc = import_refs_touchpoint_find(db, touchpoint, &r->touchpoint_id);
         if (rc)
             add_error(j, line, "touchpoint", rc == CX_ERR_NOT_FOUND ? "names no touchpoint"
                                                                      : "cannot be read now");
@@ -295,9 +296,14 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
     if (j->nerrors > before)
         return false;
     /* the customer last: it may be created, and only for a good line */
-    if (customer && store_customer_by_external_id(db, customer, req->now, &r->customer_id)) {
-        add_error(j, line, "customer", "cannot be stored now");
-        return false;
+    if (customer) {
+        rc = import_refs_customer_find(db, customer, &r->customer_id);
+        if (rc == CX_ERR_NOT_FOUND)
+            rc = import_refs_customer_add(db, customer, req->now, &r->customer_id);
+        if (rc) {
+            add_error(j, line, "customer", "cannot be stored now");
+            return false;
+        }
     }
     return true;
 }
