@@ -1,5 +1,6 @@
 /*
- * import_refs.h — what an import looks up or creates by name while it
+ * import_refs.h — what an import (or the responses API) looks up or
+ * creates by name while it
  * loads rows: customers by external id, touchpoints, segments and
  * accounts by name, and the partial update of a customer a re-import
  * makes.
