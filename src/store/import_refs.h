@@ -1,9 +1,8 @@
 /*
  * import_refs.h — what an import (or the responses API) looks up or
- * creates by name while it
- * loads rows: customers by external id, touchpoints, segments and
- * accounts by name, and the partial update of a customer a re-import
- * makes.
+ * creates by name while it loads rows: customers by external id,
+ * touchpoints, segments and accounts by name, and the partial update of a
+ * customer a re-import makes.
  *
  * Every function takes the db_conn_t of a store job (store.h); SQL lives
  * in import_refs.c only. Strings are bound (copied) during the call.
