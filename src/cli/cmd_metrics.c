@@ -49,42 +49,20 @@ static void format_number(double x, int decimals, char *out, size_t len)
         snprintf(out, len, "%.*f", decimals, x);
 }
 
-/* RFC 4180 field: quoted when it holds a comma, quote or line break. */
-static void print_csv_field(const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"')
-            putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
-}
-
-static void print_table(const engine_result_t *r, bool csv)
+static void print_table(const engine_result_t *r)
 {
     int nby = (r->by[0] != DIM_NONE) + (r->by[1] != DIM_NONE);
     static const char *const columns[] = {"value", "ci_low", "ci_high", "n", "skipped",
                                           "change", "p_value", "q_value", "small_sample"};
     for (int k = 0; k < nby; k++)
-        printf(csv ? "%s," : "%-22s ", r->by_name[k]);
+        printf("%-22s ", r->by_name[k]);
     for (size_t c = 0; c < sizeof columns / sizeof columns[0]; c++)
-        printf(csv ? (c + 1 < sizeof columns / sizeof columns[0] ? "%s," : "%s") : "%9s ",
-               columns[c]);
+        printf("%9s ", columns[c]);
     putchar('\n');
     for (size_t i = 0; i < r->nrows; i++) {
         const engine_row_t *row = &r->rows[i];
         for (int k = 0; k < nby; k++) {
-            if (csv) {
-                print_csv_field(row->labels[k]);
-                putchar(',');
-            } else {
-                printf("%-22s ", row->labels[k]);
-            }
+            printf("%-22s ", row->labels[k]);
         }
         char v[32], lo[32], hi[32], ch[32], p[32], q[32];
         format_number(row->estimate.value, strcmp(r->metric, "count") ? 1 : 0, v, sizeof v);
@@ -93,11 +71,10 @@ static void print_table(const engine_result_t *r, bool csv)
         format_number(row->has_change ? row->change : NAN, 1, ch, sizeof ch);
         format_number(row->p_value, 4, p, sizeof p);
         format_number(row->q_value, 4, q, sizeof q);
-        printf(csv ? "%s,%s,%s,%llu,%llu,%s,%s,%s,%s\n"
-                   : "%9s %9s %9s %9llu %9llu %9s %9s %9s %9s\n",
+        printf("%9s %9s %9s %9llu %9llu %9s %9s %9s %9s\n",
                v, lo, hi, (unsigned long long)row->estimate.n,
                (unsigned long long)row->estimate.skipped, ch, p, q,
-               row->estimate.small_sample ? (csv ? "true" : "small") : (csv ? "false" : ""));
+               row->estimate.small_sample ? "small" : "");
     }
 }
 
@@ -172,7 +149,16 @@ int cmd_metrics(int argc, char **argv)
     if (shape == CLI_FORMAT_JSON) {
         rc = cli_print_json(metrics_result_json(&result));
     } else {
-        print_table(&result, shape == CLI_FORMAT_CSV);
+        if (shape == CLI_FORMAT_CSV) {
+            buf_t csv;
+            buf_init(&csv, 0);
+            metrics_result_csv(&result, &csv);
+            fwrite(buf_str(&csv), 1, csv.len, stdout);
+            rc = buf_failed(&csv) ? CLI_FAIL : CLI_OK;
+            buf_free(&csv);
+        } else {
+            print_table(&result);
+        }
     }
     engine_result_free(&result);
     engine_free(engine);

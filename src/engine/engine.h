@@ -136,6 +136,12 @@ cx_result engine_query(engine_t *e, const engine_query_t *q, engine_result_t *ou
                        size_t errlen);
 void engine_result_free(engine_result_t *r);
 
+/* The values a non-period dimension has (for pickers), in display order,
+ * copied into the arena; at most max of them. CX_ERR_INVALID for a period
+ * or an unknown dimension. */
+cx_result engine_dim_values(engine_t *e, engine_dim dim, arena_t *arena, size_t max,
+                            const char ***out, size_t *count);
+
 /* Parses "YYYY-MM-DD" into a day number; false when malformed. */
 bool engine_parse_day(const char *s, int32_t *day);
 

@@ -189,3 +189,62 @@ json_t *metrics_result_json(const engine_result_t *r)
     json_object_set_new(doc, "rows", rows);
     return doc;
 }
+
+/* RFC 4180: quoted when it holds a comma, a quote or a line break. */
+static void csv_field(buf_t *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        buf_puts(out, s);
+        return;
+    }
+    buf_putc(out, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_putc(out, '"');
+        buf_putc(out, *s);
+    }
+    buf_putc(out, '"');
+}
+
+static void csv_number(buf_t *out, double x, const char *format)
+{
+    buf_putc(out, ',');
+    if (isnan(x) || isinf(x))
+        return;
+    char text[64];
+    snprintf(text, sizeof text, format, x);
+    buf_puts(out, text);
+}
+
+void metrics_result_csv(const engine_result_t *r, buf_t *out)
+{
+    int nby = (r->by[0] != DIM_NONE) + (r->by[1] != DIM_NONE);
+    for (int k = 0; k < nby; k++) {
+        csv_field(out, r->by_name[k]);
+        buf_putc(out, ',');
+    }
+    buf_puts(out, "value,ci_low,ci_high,n,skipped,change,p_value,q_value,small_sample\r\n");
+    bool count = strcmp(r->metric, "count") == 0;
+    for (size_t i = 0; i < r->nrows; i++) {
+        const engine_row_t *row = &r->rows[i];
+        for (int k = 0; k < nby; k++) {
+            csv_field(out, row->labels[k]);
+            buf_putc(out, ',');
+        }
+        char n[64];
+        if (count)
+            snprintf(n, sizeof n, "%llu", (unsigned long long)row->estimate.n);
+        else
+            snprintf(n, sizeof n, "%.4f", row->estimate.value);
+        buf_puts(out, isnan(row->estimate.value) ? "" : n);
+        csv_number(out, row->estimate.ci_low, "%.4f");
+        csv_number(out, row->estimate.ci_high, "%.4f");
+        snprintf(n, sizeof n, ",%llu,%llu", (unsigned long long)row->estimate.n,
+                 (unsigned long long)row->estimate.skipped);
+        buf_puts(out, n);
+        csv_number(out, row->has_change ? row->change : NAN, "%.4f");
+        csv_number(out, row->p_value, "%.6g");
+        csv_number(out, row->q_value, "%.6g");
+        buf_puts(out, row->estimate.small_sample ? ",true\r\n" : ",false\r\n");
+    }
+}

@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/result.h"
 #include "engine/engine.h"
 
@@ -48,5 +49,9 @@ cx_result metrics_query_add_where(engine_query_t *q, arena_t *arena, const char 
 
 /* The JSON document of a result (new reference; NULL when out of memory). */
 json_t *metrics_result_json(const engine_result_t *r);
+
+/* The same as CSV (RFC 4180, a header row, one line per row; figures that
+ * cannot be computed are empty), appended to out. */
+void metrics_result_csv(const engine_result_t *r, buf_t *out);
 
 #endif

@@ -927,3 +927,51 @@ void engine_result_free(engine_result_t *r)
     r->rows = NULL;
     r->nrows = 0;
 }
+
+typedef struct ranked_label {
+    uint32_t rank;
+    const char *name;
+} ranked_label_t;
+
+static int ranked_label_order(const void *a, const void *b)
+{
+    uint32_t x = ((const ranked_label_t *)a)->rank, y = ((const ranked_label_t *)b)->rank;
+    return (x > y) - (x < y);
+}
+
+cx_result engine_dim_values(engine_t *e, engine_dim dim, arena_t *arena, size_t max,
+                            const char ***out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    if (dim <= DIM_NONE || dim >= DIM_ATTRIBUTE || engine_dim_is_period(dim))
+        return CX_ERR_INVALID;
+    pthread_rwlock_rdlock(&e->lock);
+    const dims_t *d = e->dims;
+    uint32_t card = dim_cardinality(e, d, dim);
+    cx_result rc = CX_OK;
+    ranked_label_t *items = calloc(card ? card : 1, sizeof *items);
+    size_t n = 0;
+    if (!items)
+        rc = CX_ERR_NOMEM;
+    for (uint32_t k = 1; !rc && k < card; k++) {
+        const char *name = dim_label(e, d, dim, k);
+        if (name)
+            items[n++] = (ranked_label_t){.rank = dim_rank(d, dim, k), .name = name};
+    }
+    if (!rc) {
+        qsort(items, n, sizeof *items, ranked_label_order);
+        if (n > max)
+            n = max;
+        *out = arena_alloc(arena, (n ? n : 1) * sizeof **out);
+        if (!*out)
+            rc = CX_ERR_NOMEM;
+        for (size_t i = 0; !rc && i < n; i++)
+            if (!((*out)[i] = arena_strdup(arena, items[i].name)))
+                rc = CX_ERR_NOMEM;
+        *count = rc ? 0 : n;
+    }
+    pthread_rwlock_unlock(&e->lock);
+    free(items);
+    return rc;
+}

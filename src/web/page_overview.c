@@ -522,7 +522,6 @@ static const struct {
     int text;
     const char *icon;
 } area_pages[] = {
-    {AREA_EXPLORE, T_NAV_EXPLORE, T_AREA_EXPLORE_LEAD, T_AREA_EXPLORE_TEXT, "explore"},
     {AREA_JOURNEY, T_NAV_JOURNEY, T_AREA_JOURNEY_LEAD, T_AREA_JOURNEY_TEXT, "journey"},
     {AREA_FEEDBACK, T_NAV_FEEDBACK, T_AREA_FEEDBACK_LEAD, T_AREA_FEEDBACK_TEXT, "feedback"},
     {AREA_CASES, T_NAV_CASES, T_AREA_CASES_LEAD, T_AREA_CASES_TEXT, "cases"},

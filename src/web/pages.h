@@ -25,6 +25,8 @@ WEB_HANDLER(page_login_submit);
 WEB_HANDLER(page_logout);
 WEB_HANDLER(page_overview);
 WEB_HANDLER(page_area);
+WEB_HANDLER(page_explore);
+WEB_HANDLER(page_explore_csv);
 WEB_HANDLER(page_settings_index);
 WEB_HANDLER(page_settings_users);
 WEB_HANDLER(page_settings_user_add);

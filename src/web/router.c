@@ -33,7 +33,8 @@ static const route_t web_routes[] = {
     /* pages; every role has CAP_VIEW */
     {POST, "/logout", page_logout, CAP_VIEW, ROUTE_PAGE, CSRF_SESSION, AREA_NONE},
     {GET, "/", page_overview, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_DASHBOARD},
-    {GET, "/explore", page_area, CAP_ANALYSE, ROUTE_PAGE, CSRF_NONE, AREA_EXPLORE},
+    {GET, "/explore", page_explore, CAP_ANALYSE, ROUTE_PAGE, CSRF_NONE, AREA_EXPLORE},
+    {GET, "/explore.csv", page_explore_csv, CAP_ANALYSE, ROUTE_PAGE, CSRF_NONE, AREA_EXPLORE},
     {GET, "/journey", page_area, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_JOURNEY},
     {GET, "/feedback", page_area, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_FEEDBACK},
     {GET, "/cases", page_area, CAP_CASES, ROUTE_PAGE, CSRF_NONE, AREA_CASES},
