@@ -15,7 +15,8 @@
  * and unknown keys are refused. A bulk request lands whole or not at all;
  * every bad line is named. An Idempotency-Key header makes a retry return
  * the first answer instead of writing twice. 201 comes only after the
- * commit; then the metrics engine is asked to load the new rows.
+ * commit and after the metrics engine has loaded the new rows, so the
+ * caller's next query counts them.
  *
  * Relies on store/surveys.h and store/responses.h inside one store_write
  * job (validation that needs the database runs there too, so a request is
@@ -547,7 +548,8 @@ cx_result api_responses_create(http_request_t *req, http_response_t *res)
         http_set_header(req, res, "Idempotent-Replayed", "true");
         rc = doc ? http_json(req, res, job.replay_status, doc) : CX_ERR_INTERNAL;
     } else if (!rc) {
-        refresher_poke(req->app->refresher);
+        /* the caller's next metrics query counts what it just wrote */
+        refresher_sync(req->app->refresher);
         json_t *doc;
         if (job.bulk) {
             json_t *ids = json_array();
