@@ -279,6 +279,12 @@ typedef enum i18n_key {
     T_DIM_SEGMENT,
     T_DIM_LANGUAGE,
     T_DIM_TIER,
+    T_OV_SUM_UP,
+    T_OV_SUM_DOWN,
+    T_OV_SUM_FLAT,
+    T_OV_SUM_FALL,
+    T_OV_SUM_RISE,
+    T_OV_SUM_STEADY,
     T_COUNT
 } i18n_key_t;
 

@@ -429,6 +429,100 @@ static void ov_trend(buf_t *b, http_request_t *req, int32_t last, const store_ta
     engine_result_free(&r);
 }
 
+/* A number with its sign ("+3.4", "−2.1") into a fresh arena string. */
+static const char *ov_signed(http_request_t *req, double x, const char *unit)
+{
+    buf_t t;
+    buf_init(&t, 128);
+    if (x > 0 && round(x * 10) != 0)
+        buf_putc(&t, '+');
+    svg_format_number(&t, req->lang, x, 1);
+    if (unit) {
+        buf_puts(&t, "\xC2\xA0");
+        buf_puts(&t, unit);
+    }
+    const char *s = arena_strdup(&req->arena, buf_str(&t));
+    buf_free(&t);
+    return s ? s : "";
+}
+
+/* The plain-language summary: NPS with its interval and change over the
+ * last 90 days, then the touchpoint (any score) that fell, and the one
+ * that rose, most among the significant changes after Benjamini-Hochberg. */
+static void ov_summary(buf_t *b, http_request_t *req, int32_t last)
+{
+    engine_result_t r;
+    if (ov_query(req, "nps", DIM_NONE, last - (OV_WINDOW_DAYS - 1), last, &r) != CX_OK)
+        return;
+    const engine_row_t *row = r.nrows && r.rows[0].estimate.n ? &r.rows[0] : NULL;
+    if (!row) {
+        engine_result_free(&r);
+        return;
+    }
+    buf_puts(b, "<p class=\"summary\" id=\"summary\">");
+    const estimate_t *e = &row->estimate;
+    buf_t v, half, n;
+    buf_init(&v, 64);
+    buf_init(&half, 64);
+    buf_init(&n, 64);
+    svg_format_number(&v, req->lang, e->value, 1);
+    svg_format_number(&half, req->lang, (e->ci_high - e->ci_low) / 2, 1);
+    i18n_format_int(&n, req->lang, (long long)e->n);
+    bool sig = row->has_change && isfinite(row->p_value) && row->p_value < 0.05;
+    if (row->has_change) {
+        buf_t change;
+        buf_init(&change, 64);
+        svg_format_number(&change, req->lang, sig ? fabs(row->change) : row->change, 1);
+        html_textf(b, req, !sig ? T_OV_SUM_FLAT : row->change > 0 ? T_OV_SUM_UP : T_OV_SUM_DOWN,
+                   buf_str(&v), buf_str(&half), buf_str(&n), buf_str(&change));
+        buf_free(&change);
+    }
+    buf_free(&v);
+    buf_free(&half);
+    buf_free(&n);
+    engine_result_free(&r);
+
+    const char *fall = NULL, *fall_metric = NULL, *fall_change = NULL;
+    const char *rise = NULL, *rise_metric = NULL, *rise_change = NULL;
+    double worst = 0, best = 0;
+    for (size_t m = 0; m < 3; m++) { /* nps, csat, ces: the customer scores */
+        const ov_metric_t *mt = &ov_metrics[m];
+        if (ov_query(req, mt->metric, DIM_TOUCHPOINT, last - (OV_WINDOW_DAYS - 1), last, &r))
+            continue;
+        for (size_t i = 0; i < r.nrows; i++) {
+            const engine_row_t *t = &r.rows[i];
+            if (!t->has_change || !(t->q_value < 0.05) || strcmp(t->labels[0], "(none)") == 0)
+                continue;
+            const char *unit = web_t(req, mt->percent ? T_OV_UNIT_PP : T_OV_UNIT_POINTS);
+            if (t->change < worst) {
+                worst = t->change;
+                fall = arena_strdup(&req->arena, t->labels[0]);
+                fall_metric = web_t(req, mt->label);
+                fall_change = ov_signed(req, t->change, unit);
+            } else if (t->change > best) {
+                best = t->change;
+                rise = arena_strdup(&req->arena, t->labels[0]);
+                rise_metric = web_t(req, mt->label);
+                rise_change = ov_signed(req, t->change, unit);
+            }
+        }
+        engine_result_free(&r);
+    }
+    if (fall) {
+        buf_putc(b, ' ');
+        html_textf(b, req, T_OV_SUM_FALL, fall, fall_metric, fall_change);
+    }
+    if (rise) {
+        buf_putc(b, ' ');
+        html_textf(b, req, T_OV_SUM_RISE, rise, rise_metric, rise_change);
+    }
+    if (!fall && !rise) {
+        buf_putc(b, ' ');
+        html_text(b, req, T_OV_SUM_STEADY);
+    }
+    buf_puts(b, "</p>");
+}
+
 static void ov_scores(buf_t *b, http_request_t *req, const store_target_t targets[4])
 {
     if (!req->app || !req->app->engine)
@@ -446,6 +540,7 @@ static void ov_scores(buf_t *b, http_request_t *req, const store_target_t target
     buf_t day;
     buf_init(&day, 0);
     ov_day(&day, req, last);
+    ov_summary(b, req, last);
     buf_puts(b, "<p class=\"scores-lead muted\">");
     html_textf(b, req, T_OV_SCORES_LEAD, buf_str(&day));
     buf_puts(b, "</p><div class=\"tiles\">");

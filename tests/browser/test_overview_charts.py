@@ -236,3 +236,13 @@ def test_empty_database_says_scores_will_appear(driver, server):
     assert "Scores appear here once the first survey responses arrive" in section.text
     assert not driver.find_elements(B.CSS_SELECTOR, "#chart-trend svg")
     assert not console_errors(driver)
+
+
+def test_summary_says_it_in_words(overview_en):
+    B = by()
+    text = overview_en.find_element(B.ID, "summary").text
+    assert text.startswith("NPS "), text
+    assert "n = " in text and "previous 90 days" in text, text
+    assert ("significant change" in text) or ("margin of error" in text), text
+    assert ("Largest fall:" in text) or ("Largest rise:" in text) or (
+        "No touchpoint changed significantly." in text), text
