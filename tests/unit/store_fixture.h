@@ -14,13 +14,14 @@
 #include "store/store.h"
 
 typedef struct test_db {
-    char dir[64];
-    char path[128];
+    char dir[512];
+    char path[600];
 } test_db_t;
 
 static inline void test_db_make(test_db_t *t)
 {
-    snprintf(t->dir, sizeof t->dir, "/tmp/cxloop-test-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(t->dir, sizeof t->dir, "%s/cxloop-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     cr_assert_not_null(mkdtemp(t->dir));
     snprintf(t->path, sizeof t->path, "%s/test.db", t->dir);
 }
@@ -37,7 +38,7 @@ static inline store_t *test_db_open(test_db_t *t, int migrate_to)
 
 static inline void test_db_remove(test_db_t *t)
 {
-    char cmd[160];
+    char cmd[1100];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
     cr_assert_eq(system(cmd), 0);
 }

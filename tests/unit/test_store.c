@@ -96,7 +96,7 @@ Test(store, refuses_a_database_newer_than_the_binary)
     test_db_t t;
     test_db_make(&t);
     store_close(test_db_open(&t, 0));
-    char cmd[256];
+    char cmd[1200];
     snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'PRAGMA user_version=999'", t.path);
     cr_assert_eq(system(cmd), 0);
     char err[512];
@@ -219,7 +219,7 @@ Test(store, backup_is_a_complete_database)
     store_t *s = test_db_open(&t, 0);
     for (int i = 0; i < 50; i++)
         cr_assert_eq(store_write(s, add_feedback_job, &i), CX_OK);
-    char dest[160], err[512];
+    char dest[1100], err[512];
     snprintf(dest, sizeof dest, "%s/copy.db", t.dir);
     cr_assert_eq(store_backup(s, dest, err, sizeof err), CX_OK, "%s", err);
     store_close(s);
