@@ -125,6 +125,38 @@ static size_t cube_entry(cube_t *c, uint16_t day, uint16_t survey, uint16_t touc
     return index;
 }
 
+/* The entry of a key, or SIZE_MAX when there is none. */
+static size_t cube_find(const cube_t *c, uint64_t low, uint32_t high)
+{
+    size_t mask = c->nslots - 1, i = key_hash(low, high) & mask;
+    while (c->slots[i]) {
+        if (c->slot_keys[i] == low && c->slot_keys_hi[i] == high)
+            return c->slots[i] - 1;
+        i = (i + 1) & mask;
+    }
+    return SIZE_MAX;
+}
+
+void cube_remove_row(cube_t *c, const engine_t *e, size_t row)
+{
+    const dims_t *d = e->dims;
+    const chunk_t *ch = e->chunks[row >> CHUNK_SHIFT];
+    size_t k = row & (CHUNK_ROWS - 1);
+    uint32_t customer = ch->customer[k];
+    uint64_t low = pack_low(ch->day[k], ch->survey[k], ch->touchpoint[k], ch->channel[k],
+                            ch->language[k]);
+    uint32_t high = (uint32_t)d->customer_segment[customer] |
+                    (uint32_t)d->customer_tier[customer] << 16;
+    size_t entry = cube_find(c, low, high);
+    if (entry == SIZE_MAX)
+        return; /* the row was never counted here */
+    int8_t score = ch->score[k];
+    unsigned slot = score < 0 ? SKIPPED_SLOT : (unsigned)score;
+    uint32_t *count = &c->chunks[entry >> CHUNK_SHIFT]->counts[(entry & (CHUNK_ROWS - 1)) * SLOTS + slot];
+    if (*count > 0)
+        (*count)--;
+}
+
 bool cube_add_rows(cube_t *c, const engine_t *e, size_t from, size_t to)
 {
     const dims_t *d = e->dims;

@@ -825,3 +825,31 @@ void engine_get_stats(engine_t *e, engine_stats_t *out)
     pthread_rwlock_unlock(&e->lock);
 }
 
+cx_result engine_forget(engine_t *e, int64_t response_id)
+{
+    pthread_rwlock_wrlock(&e->lock);
+    /* rows are in id order: binary search over all of them */
+    size_t lo = 0, hi = e->nrows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->chunks[mid >> CHUNK_SHIFT]->id[mid & (CHUNK_ROWS - 1)] < response_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    cx_result rc = CX_ERR_NOT_FOUND;
+    if (lo < e->nrows) {
+        chunk_t *ch = e->chunks[lo >> CHUNK_SHIFT];
+        size_t k = lo & (CHUNK_ROWS - 1);
+        if (ch->id[k] == response_id && ch->survey[k] != 0) {
+            if (e->cube)
+                cube_remove_row(e->cube, e, lo);
+            /* survey 0 is no survey: no metric counts the row, nor its
+             * answers, which are scanned through their row's survey */
+            ch->survey[k] = 0;
+            rc = CX_OK;
+        }
+    }
+    pthread_rwlock_unlock(&e->lock);
+    return rc;
+}

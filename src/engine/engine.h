@@ -74,6 +74,10 @@ cx_result engine_refresh(engine_t *e, store_t *store);
  * segment, account or tier in place are not seen by engine_refresh's
  * change check, so a server calls this now and then (every minute). */
 cx_result engine_reload_dimensions(engine_t *e, store_t *store);
+/* Forgets a response that was deleted from the store (its row stays, no
+ * longer counted anywhere). CX_ERR_NOT_FOUND when the engine does not
+ * hold it. Thread-safe. */
+cx_result engine_forget(engine_t *e, int64_t response_id);
 
 typedef struct engine_stats {
     size_t rows;          /* responses held */

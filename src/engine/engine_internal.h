@@ -204,6 +204,9 @@ void engine_cube_view(const cube_chunk_t *ch, size_t n, column_view_t *v);
  * when memory runs out. Reads rows and dims without the lock: call only
  * from the refresher. */
 cube_t *cube_build(const engine_t *e, size_t nrows);
+/* Takes one row out of the cube's counts (before the row is forgotten).
+ * Caller holds the write lock. */
+void cube_remove_row(cube_t *c, const engine_t *e, size_t row);
 /* Adds rows [from, to) to the cube; false when out of memory (the caller
  * then drops the cube). Caller holds the write lock. */
 bool cube_add_rows(cube_t *c, const engine_t *e, size_t from, size_t to);

@@ -48,6 +48,18 @@ cx_result store_response_add(db_conn_t *db, const store_response_t *r, int64_t *
     return rc;
 }
 
+cx_result store_response_delete(db_conn_t *db, int64_t id)
+{
+    db_stmt_t *st = db_prepare(db, "DELETE FROM responses WHERE id = ?");
+    if (!st)
+        return CX_ERR_STORE;
+    db_bind_int(st, 1, id);
+    cx_result rc = db_exec_stmt(st);
+    if (!rc && db_changes(db) == 0)
+        rc = CX_ERR_NOT_FOUND;
+    return rc;
+}
+
 cx_result store_response_get(db_conn_t *db, arena_t *arena, int64_t id, store_response_t *out)
 {
     db_stmt_t *st = db_prepare(

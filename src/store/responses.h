@@ -47,6 +47,9 @@ typedef struct store_response {
 
 /* Inserts a response and its answers; *id_out gets its id. */
 cx_result store_response_add(db_conn_t *db, const store_response_t *r, int64_t *id_out);
+/* Deletes a response with its answers (cases keep their history and lose
+ * the link); CX_ERR_NOT_FOUND when there is none. */
+cx_result store_response_delete(db_conn_t *db, int64_t id);
 /* A response with its answers; CX_ERR_NOT_FOUND when there is none. */
 cx_result store_response_get(db_conn_t *db, arena_t *arena, int64_t id, store_response_t *out);
 

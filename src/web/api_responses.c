@@ -2,7 +2,8 @@
  * api_responses.c — survey responses over the API: POST /api/v1/responses
  * (CAP_MANAGE) takes one JSON object, or many as NDJSON (one object per
  * line, Content-Type application/x-ndjson); GET /api/v1/responses/ID
- * (CAP_VIEW) shows one with its answers.
+ * (CAP_VIEW) shows one with its answers; DELETE /api/v1/responses/ID
+ * (CAP_MANAGE) removes one, from the metrics too, and audits it.
  *
  *   {"survey": "nps-relacyjny" | 3, "score": 9, "comment": "...",
  *    "answers": {"cena": 4, "dzial": "sprzedaz"}, "customer": "C-1021",
@@ -28,6 +29,7 @@
 #include <string.h>
 
 #include "core/secret.h"
+#include "store/accounts.h"
 #include "store/import_refs.h"
 #include "store/responses.h"
 #include "store/surveys.h"
@@ -570,6 +572,15 @@ cx_result api_responses_create(http_request_t *req, http_response_t *res)
     return rc;
 }
 
+/* The id in the path; 0 when it is not a positive number. */
+static int64_t path_id(http_request_t *req)
+{
+    const char *text = http_param(req, "id");
+    char *end;
+    long long id = text ? strtoll(text, &end, 10) : 0;
+    return text && !*end && id > 0 ? (int64_t)id : 0;
+}
+
 typedef struct response_get_job {
     http_request_t *req;
     int64_t id;
@@ -584,10 +595,8 @@ static cx_result response_get_job(db_conn_t *db, void *arg)
 
 cx_result api_responses_get(http_request_t *req, http_response_t *res)
 {
-    const char *text = http_param(req, "id");
-    char *end;
-    long long id = text ? strtoll(text, &end, 10) : 0;
-    if (!text || *end || id <= 0)
+    int64_t id = path_id(req);
+    if (!id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such response");
     response_get_job_t job = {.req = req, .id = id};
     cx_result rc = store_read(req->store, response_get_job, &job);
@@ -597,4 +606,38 @@ cx_result api_responses_get(http_request_t *req, http_response_t *res)
         return rc;
     json_t *doc = response_json(&req->arena, &job.response);
     return doc ? http_json(req, res, 200, doc) : CX_ERR_NOMEM;
+}
+
+typedef struct response_delete_job {
+    http_request_t *req;
+    int64_t id;
+} response_delete_job_t;
+
+static cx_result response_delete_job(db_conn_t *db, void *arg)
+{
+    response_delete_job_t *j = arg;
+    cx_result rc = store_response_delete(db, j->id);
+    if (rc)
+        return rc;
+    char target[32];
+    snprintf(target, sizeof target, "response %lld", (long long)j->id);
+    return store_audit_add(db, j->req->now, j->req->auth.actor, "response_deleted", target,
+                           j->req->address, "");
+}
+
+cx_result api_responses_delete(http_request_t *req, http_response_t *res)
+{
+    response_delete_job_t job = {.req = req, .id = path_id(req)};
+    if (!job.id)
+        return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such response");
+    cx_result rc = store_write(req->store, response_delete_job, &job);
+    if (rc == CX_ERR_NOT_FOUND)
+        return http_fail(req, rc, NULL, "no such response");
+    if (rc)
+        return rc;
+    /* committed: the metrics stop counting it now (a response the engine
+     * has not loaded yet is simply never loaded) */
+    engine_forget(req->app->engine, job.id);
+    res->status = 204;
+    return CX_OK;
 }

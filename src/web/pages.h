@@ -49,5 +49,6 @@ WEB_HANDLER(api_audit_list);
 WEB_HANDLER(api_metrics);
 WEB_HANDLER(api_responses_create);
 WEB_HANDLER(api_responses_get);
+WEB_HANDLER(api_responses_delete);
 
 #endif

@@ -22,6 +22,7 @@
 
 #define GET HTTP_GET
 #define POST HTTP_POST
+#define DELETE HTTP_DELETE
 
 static const route_t web_routes[] = {
     /* public */
@@ -75,6 +76,8 @@ static const route_t web_routes[] = {
     {GET, "/api/v1/metrics", api_metrics, CAP_VIEW, ROUTE_API, CSRF_NONE, AREA_NONE},
     {POST, "/api/v1/responses", api_responses_create, CAP_MANAGE, ROUTE_API, CSRF_NONE, AREA_NONE},
     {GET, "/api/v1/responses/:id", api_responses_get, CAP_VIEW, ROUTE_API, CSRF_NONE, AREA_NONE},
+    {DELETE, "/api/v1/responses/:id", api_responses_delete, CAP_MANAGE, ROUTE_API, CSRF_NONE,
+     AREA_NONE},
 };
 
 #undef GET

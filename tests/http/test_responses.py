@@ -160,3 +160,26 @@ def test_roles_and_keys(srv):
                            headers={"Authorization": "Bearer " + srv.key("viewer")}, timeout=30)
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
+
+
+def test_delete_removes_it_from_the_store_and_the_metrics(srv):
+    before = count(srv, "nps")
+    got = post(srv, {"survey": "nps-relacja", "score": 10, "answers": {"cena": 5}})
+    assert got.status_code == 201
+    rid = got.json()["id"]
+    assert count(srv, "nps")[0] == before[0] + 1
+    viewer = {"Authorization": "Bearer " + srv.key("viewer")}
+    manager = {"Authorization": "Bearer " + srv.key("manager")}
+    refused = requests.delete(srv.url("/api/v1/responses/%d" % rid), headers=viewer, timeout=30)
+    assert refused.status_code == 403
+    gone = requests.delete(srv.url("/api/v1/responses/%d" % rid), headers=manager, timeout=30)
+    assert gone.status_code == 204 and gone.content == b""
+    assert count(srv, "nps") == before, "no longer counted"
+    assert requests.get(srv.url("/api/v1/responses/%d" % rid), headers=viewer,
+                        timeout=30).status_code == 404
+    again = requests.delete(srv.url("/api/v1/responses/%d" % rid), headers=manager, timeout=30)
+    assert again.status_code == 404
+    audit = requests.get(srv.url("/api/v1/audit"), params={"limit": 5},
+                         headers={"Authorization": "Bearer " + srv.key("admin")}, timeout=30)
+    assert any(e["action"] == "response_deleted" and e["target"] == "response %d" % rid
+               for e in audit.json()["entries"])

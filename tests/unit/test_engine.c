@@ -526,3 +526,33 @@ Test(engine, refresher_keeps_it_current)
     refresher_poke(r);
     refresher_stop(r);
 }
+
+static cx_result delete_one(db_conn_t *db, void *arg)
+{
+    db_stmt_t *st = db_prepare(db, "DELETE FROM responses WHERE id = ?");
+    db_bind_int(st, 1, *(int64_t *)arg);
+    return db_exec_stmt(st);
+}
+
+Test(engine, forgotten_responses_count_nowhere)
+{
+    /* rows and cube agree with SQL after some responses are deleted */
+    int64_t gone[] = {1, 2, 500, 9999, 20000};
+    for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++) {
+        cr_assert_eq(store_write(store, delete_one, &gone[i]), CX_OK);
+        cr_assert_eq(engine_forget(engine, gone[i]), CX_OK);
+    }
+    cr_assert_eq(engine_forget(engine, gone[0]), CX_ERR_NOT_FOUND, "forgotten once");
+    cr_assert_eq(engine_forget(engine, 123456789), CX_ERR_NOT_FOUND);
+    static const char *const metrics[] = {"nps", "csat", "count", "mean:cena"};
+    for (int path = 0; path < 2; path++) {
+        for (size_t m = 0; m < 4; m++) {
+            engine_query_t q = {.metric = metrics[m], .by = {DIM_MONTH, DIM_NONE},
+                                .path = path ? ENGINE_PATH_ROWS : 0};
+            check_query(engine, db_file.path, &q);
+            engine_query_t s = {.metric = metrics[m], .by = {DIM_SEGMENT, DIM_CHANNEL},
+                                .path = path ? ENGINE_PATH_ROWS : 0};
+            check_query(engine, db_file.path, &s);
+        }
+    }
+}
