@@ -47,6 +47,24 @@ typedef struct store_response {
 
 /* Inserts a response and its answers; *id_out gets its id. */
 cx_result store_response_add(db_conn_t *db, const store_response_t *r, int64_t *id_out);
+/* A page of response ids, newest first, matching every filter that is set
+ * (0 or NULL leaves one out); before_id 0 starts at the newest. */
+typedef struct store_response_filter {
+    int64_t survey_id;
+    const char *touchpoint;  /* by name */
+    const char *channel;
+    const char *segment;     /* the customer's, by name */
+    const char *customer;    /* the customer's external id */
+    bool has_from, has_to;
+    int64_t from, to;        /* submitted_at in [from, to) */
+    bool has_score_min, has_score_max;
+    int score_min, score_max;
+    int64_t before_id;
+    int limit;
+} store_response_filter_t;
+cx_result store_response_ids(db_conn_t *db, arena_t *arena, const store_response_filter_t *f,
+                             int64_t **ids, size_t *count);
+
 /* Deletes a response with its answers (cases keep their history and lose
  * the link); CX_ERR_NOT_FOUND when there is none. */
 cx_result store_response_delete(db_conn_t *db, int64_t id);

@@ -2,8 +2,10 @@
  * api_responses.c — survey responses over the API: POST /api/v1/responses
  * (CAP_MANAGE) takes one JSON object, or many as NDJSON (one object per
  * line, Content-Type application/x-ndjson); GET /api/v1/responses/ID
- * (CAP_VIEW) shows one with its answers; DELETE /api/v1/responses/ID
- * (CAP_MANAGE) removes one, from the metrics too, and audits it.
+ * (CAP_VIEW) shows one with its answers; GET /api/v1/responses lists them,
+ * newest first, filtered, a page at a time (cursor); DELETE
+ * /api/v1/responses/ID (CAP_MANAGE) removes one, from the metrics too, and
+ * audits it.
  *
  *   {"survey": "nps-relacyjny" | 3, "score": 9, "comment": "...",
  *    "answers": {"cena": 4, "dzial": "sprzedaz"}, "customer": "C-1021",
@@ -33,6 +35,7 @@
 #include "store/import_refs.h"
 #include "store/responses.h"
 #include "store/surveys.h"
+#include "sys/tz.h"
 #include "web/pages.h"
 #include "web/web.h"
 
@@ -640,4 +643,139 @@ cx_result api_responses_delete(http_request_t *req, http_response_t *res)
     engine_forget(req->app->engine, job.id);
     res->status = 204;
     return CX_OK;
+}
+
+#define RESPONSES_PAGE_DEFAULT 100
+#define RESPONSES_PAGE_MAX 1000
+
+typedef struct response_list_job {
+    http_request_t *req;
+    const char *survey;  /* id or slug, NULL for any */
+    store_response_filter_t filter;
+    int64_t *ids;
+    size_t count;
+    store_response_t *rows;
+    bool no_survey;
+} response_list_job_t;
+
+static cx_result response_list_job(db_conn_t *db, void *arg)
+{
+    response_list_job_t *j = arg;
+    arena_t *arena = &j->req->arena;
+    if (j->survey) {
+        surveys_info_t s;
+        char *end;
+        long long id = strtoll(j->survey, &end, 10);
+        cx_result rc = *j->survey && !*end && id > 0 ? surveys_get(db, arena, id, &s)
+                                                     : surveys_get_by_slug(db, arena, j->survey, &s);
+        if (rc == CX_ERR_NOT_FOUND) {
+            j->no_survey = true;
+            return CX_ERR_INVALID;
+        }
+        if (rc)
+            return rc;
+        j->filter.survey_id = s.id;
+    }
+    cx_result rc = store_response_ids(db, arena, &j->filter, &j->ids, &j->count);
+    if (rc)
+        return rc;
+    j->rows = arena_alloc(arena, (j->count ? j->count : 1) * sizeof *j->rows);
+    if (!j->rows)
+        return CX_ERR_NOMEM;
+    for (size_t i = 0; !rc && i < j->count; i++)
+        rc = store_response_get(db, arena, j->ids[i], &j->rows[i]);
+    return rc;
+}
+
+/* A time bound: a local date (YYYY-MM-DD: its start; for `to`, the start
+ * of the next day, so the day is included) or an ISO 8601 time. */
+static bool time_bound(const char *text, bool upper, int64_t *out)
+{
+    int32_t day;
+    if (engine_parse_day(text, &day)) {
+        *out = tz_day_start(upper ? day + 1 : day);
+        return true;
+    }
+    return http_parse_iso_time(text, out);
+}
+
+static bool small_int(const char *text, long low, long high, long *out)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (!*text || *end || v < low || v > high)
+        return false;
+    *out = v;
+    return true;
+}
+
+cx_result api_responses_list(http_request_t *req, http_response_t *res)
+{
+    static const char *const known[] = {"survey",    "touchpoint", "channel", "segment",
+                                        "customer",  "from",       "to",      "score_min",
+                                        "score_max", "limit",      "cursor"};
+    for (size_t i = 0; i < req->query.count; i++) {
+        bool ok = false;
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            ok = ok || strcmp(req->query.items[i].name, known[k]) == 0;
+        if (!ok)
+            return http_fail(req, CX_ERR_INVALID, arena_strdup(&req->arena, req->query.items[i].name),
+                             "is not a known parameter");
+    }
+    response_list_job_t job = {.req = req, .survey = http_query(req, "survey")};
+    store_response_filter_t *f = &job.filter;
+    f->touchpoint = http_query(req, "touchpoint");
+    f->channel = http_query(req, "channel");
+    f->segment = http_query(req, "segment");
+    f->customer = http_query(req, "customer");
+    f->limit = RESPONSES_PAGE_DEFAULT;
+    const char *text;
+    long v;
+    if ((text = http_query(req, "from")) && !(f->has_from = time_bound(text, false, &f->from)))
+        return http_fail(req, CX_ERR_INVALID, "from", "must be a date (YYYY-MM-DD) or a time");
+    if ((text = http_query(req, "to")) && !(f->has_to = time_bound(text, true, &f->to)))
+        return http_fail(req, CX_ERR_INVALID, "to", "must be a date (YYYY-MM-DD) or a time");
+    if ((text = http_query(req, "score_min"))) {
+        if (!small_int(text, 0, 10, &v))
+            return http_fail(req, CX_ERR_INVALID, "score_min", "must be from 0 to 10");
+        f->has_score_min = true;
+        f->score_min = (int)v;
+    }
+    if ((text = http_query(req, "score_max"))) {
+        if (!small_int(text, 0, 10, &v))
+            return http_fail(req, CX_ERR_INVALID, "score_max", "must be from 0 to 10");
+        f->has_score_max = true;
+        f->score_max = (int)v;
+    }
+    if ((text = http_query(req, "limit"))) {
+        if (!small_int(text, 1, RESPONSES_PAGE_MAX, &v))
+            return http_fail(req, CX_ERR_INVALID, "limit", "must be from 1 to 1000");
+        f->limit = (int)v;
+    }
+    if ((text = http_query(req, "cursor"))) {
+        char *end;
+        long long c = strtoll(text, &end, 10);
+        if (!*text || *end || c <= 0)
+            return http_fail(req, CX_ERR_INVALID, "cursor", "is not a cursor this API gave");
+        f->before_id = c;
+    }
+    cx_result rc = store_read(req->store, response_list_job, &job);
+    if (rc == CX_ERR_INVALID && job.no_survey)
+        return http_fail(req, rc, "survey", "names no survey");
+    if (rc)
+        return rc;
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < job.count; i++)
+        json_array_append_new(list, response_json(&req->arena, &job.rows[i]));
+    json_t *doc = json_pack("{s:o}", "responses", list);
+    if (!doc)
+        return CX_ERR_NOMEM;
+    if (job.count == (size_t)f->limit && job.count > 0) {
+        char cursor[32];
+        snprintf(cursor, sizeof cursor, "%lld", (long long)job.ids[job.count - 1]);
+        json_object_set_new(doc, "next_cursor", json_string(cursor));
+    } else {
+        json_object_set_new(doc, "next_cursor", json_null());
+    }
+    return http_json(req, res, 200, doc);
 }

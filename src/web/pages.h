@@ -50,5 +50,6 @@ WEB_HANDLER(api_metrics);
 WEB_HANDLER(api_responses_create);
 WEB_HANDLER(api_responses_get);
 WEB_HANDLER(api_responses_delete);
+WEB_HANDLER(api_responses_list);
 
 #endif

@@ -75,6 +75,7 @@ static const route_t web_routes[] = {
     {GET, "/api/v1/audit", api_audit_list, CAP_ADMIN, ROUTE_API, CSRF_NONE, AREA_NONE},
     {GET, "/api/v1/metrics", api_metrics, CAP_VIEW, ROUTE_API, CSRF_NONE, AREA_NONE},
     {POST, "/api/v1/responses", api_responses_create, CAP_MANAGE, ROUTE_API, CSRF_NONE, AREA_NONE},
+    {GET, "/api/v1/responses", api_responses_list, CAP_ANALYSE, ROUTE_API, CSRF_NONE, AREA_NONE},
     {GET, "/api/v1/responses/:id", api_responses_get, CAP_VIEW, ROUTE_API, CSRF_NONE, AREA_NONE},
     {DELETE, "/api/v1/responses/:id", api_responses_delete, CAP_MANAGE, ROUTE_API, CSRF_NONE,
      AREA_NONE},

@@ -183,3 +183,55 @@ def test_delete_removes_it_from_the_store_and_the_metrics(srv):
                          headers={"Authorization": "Bearer " + srv.key("admin")}, timeout=30)
     assert any(e["action"] == "response_deleted" and e["target"] == "response %d" % rid
                for e in audit.json()["entries"])
+
+
+def listing(srv, role="analyst", **params):
+    return requests.get(srv.url("/api/v1/responses"), params=params,
+                        headers={"Authorization": "Bearer " + srv.key(role)}, timeout=30)
+
+
+def test_list_filters_and_pages_newest_first(srv):
+    ids = []
+    for score, customer in ((2, "LIST-A"), (4, "LIST-A"), (9, "LIST-B")):
+        got = post(srv, {"survey": "nps-relacja", "score": score, "customer": customer,
+                         "channel": "kiosk", "submitted_at": "2026-10-15T12:00:00Z"})
+        assert got.status_code == 201
+        ids.append(got.json()["id"])
+    mine = listing(srv, channel="kiosk")
+    assert mine.status_code == 200, mine.text
+    assert [r["id"] for r in mine.json()["responses"]] == ids[::-1], "newest first"
+    assert mine.json()["next_cursor"] is None
+    low = listing(srv, channel="kiosk", score_max=4, customer="LIST-A")
+    assert [r["score"] for r in low.json()["responses"]] == [4, 2]
+    assert listing(srv, channel="kiosk", survey="enps").json()["responses"] == []
+    day = listing(srv, channel="kiosk", **{"from": "2026-10-15", "to": "2026-10-15"})
+    assert len(day.json()["responses"]) == 3, "a date range includes its last day"
+    # pages: two at a time, following the cursor, meets every one once
+    seen, cursor = [], None
+    while True:
+        params = {"channel": "kiosk", "limit": 2}
+        if cursor:
+            params["cursor"] = cursor
+        page = listing(srv, **params).json()
+        seen += [r["id"] for r in page["responses"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == ids[::-1]
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"limit": 0}, "limit"), ({"limit": 1001}, "limit"), ({"score_min": 11}, "score_min"),
+    ({"from": "yesterday"}, "from"), ({"cursor": "abc"}, "cursor"),
+    ({"survey": "no-such"}, "survey"), ({"colour": "red"}, "colour"),
+])
+def test_list_refuses_bad_parameters(srv, params, field):
+    got = listing(srv, **params)
+    assert got.status_code == 400
+    assert got.json()["error"]["field"] == field
+
+
+def test_list_needs_the_analyse_capability(srv):
+    assert listing(srv, role="viewer").status_code == 403
+    assert listing(srv, role="agent").status_code == 403
+    assert listing(srv, role="manager").status_code == 200
