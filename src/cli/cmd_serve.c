@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "jobs/retention.h"
 #include "web/server.h"
 
 const char cmd_serve_usage[] =
@@ -82,7 +83,15 @@ int cmd_serve(int argc, char **argv)
     store_t *store;
     if (cli_open_store_for_serving(path, false, &store))
         return CLI_FAIL;
+    /* comment retention runs beside the server: a pass now, then daily */
+    retention_t *retention = NULL;
+    if (retention_start(store, &retention)) {
+        cli_error("cannot start the comment retention job");
+        store_close(store);
+        return CLI_FAIL;
+    }
     rc = web_serve(store, &opt);
+    retention_stop(retention);
     store_close(store);
     return rc == 0 ? CLI_OK : CLI_FAIL;
 }
