@@ -36,6 +36,10 @@ const char cmd_serve_usage[] =
     "                       X-Forwarded-For and HTTPS from X-Forwarded-Proto\n"
     "  -h, --help           show this help\n"
     "\n"
+    "While it serves, comment texts older than the setting\n"
+    "comment_retention_days are removed at start and then daily (see\n"
+    "'cxloop retention --help').\n"
+    "\n"
     "Once the socket is bound it prints 'cxloop: listening on http://HOST:PORT/'\n"
     "on stdout. Exit status: 0 after a clean shutdown, 1 when it cannot start\n"
     "(for example 'address in use'), 2 for a usage error.\n";
