@@ -24,6 +24,8 @@ const cli_command_t cli_commands[] = {
     COMMAND(metrics, "NPS, CSAT, CES, eNPS with intervals, by period and segment"),
     COMMAND(survey, "create and list surveys"),
     COMMAND(import, "load responses, feedback or customers from a CSV file"),
+    COMMAND(customer, "export or erase everything about one customer (privacy)"),
+    COMMAND(retention, "remove comment texts older than the retention period"),
     {NULL, NULL, NULL, NULL},
 };
 

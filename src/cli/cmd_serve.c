@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "jobs/retention.h"
 #include "web/server.h"
 
 const char cmd_serve_usage[] =
@@ -34,6 +35,10 @@ const char cmd_serve_usage[] =
     "  --trust-proxy        behind a reverse proxy: take the client address from\n"
     "                       X-Forwarded-For and HTTPS from X-Forwarded-Proto\n"
     "  -h, --help           show this help\n"
+    "\n"
+    "While it serves, comment texts older than the setting\n"
+    "comment_retention_days are removed at start and then daily (see\n"
+    "'cxloop retention --help').\n"
     "\n"
     "Once the socket is bound it prints 'cxloop: listening on http://HOST:PORT/'\n"
     "on stdout. Exit status: 0 after a clean shutdown, 1 when it cannot start\n"
@@ -82,7 +87,15 @@ int cmd_serve(int argc, char **argv)
     store_t *store;
     if (cli_open_store_for_serving(path, false, &store))
         return CLI_FAIL;
+    /* comment retention runs beside the server: a pass now, then daily */
+    retention_t *retention = NULL;
+    if (retention_start(store, &retention)) {
+        cli_error("cannot start the comment retention job");
+        store_close(store);
+        return CLI_FAIL;
+    }
     rc = web_serve(store, &opt);
+    retention_stop(retention);
     store_close(store);
     return rc == 0 ? CLI_OK : CLI_FAIL;
 }

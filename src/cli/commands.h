@@ -21,5 +21,8 @@ CLI_DECLARE_COMMAND(gen);
 CLI_DECLARE_COMMAND(metrics);
 CLI_DECLARE_COMMAND(survey);
 CLI_DECLARE_COMMAND(import);
+/* privacy */
+CLI_DECLARE_COMMAND(customer);
+CLI_DECLARE_COMMAND(retention);
 
 #endif

@@ -39,5 +39,11 @@ bool store_feedback_source_valid(const char *source);
 cx_result store_feedback_add(db_conn_t *db, const store_feedback_t *item, int64_t *id_out);
 cx_result store_feedback_get(db_conn_t *db, arena_t *arena, int64_t id, store_feedback_t *out);
 int64_t store_feedback_count(db_conn_t *db);
+/* Rewrites every field of item->id from *item (NULL strings as in add).
+ * CX_ERR_NOT_FOUND when there is no such item. */
+cx_result store_feedback_update(db_conn_t *db, const store_feedback_t *item);
+/* Deletes the item; a case made from it keeps existing without the link.
+ * CX_ERR_NOT_FOUND when there is no such item. */
+cx_result store_feedback_delete(db_conn_t *db, int64_t id);
 
 #endif

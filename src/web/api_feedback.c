@@ -1,6 +1,10 @@
 /*
  * api_feedback.c — feedback items over the API: POST /api/v1/feedback
- * (CAP_MANAGE) and GET /api/v1/feedback/ID (CAP_VIEW).
+ * (CAP_MANAGE) and GET /api/v1/feedback/ID (CAP_VIEW); PUT and DELETE
+ * /api/v1/feedback/ID (CAP_MANAGE, audited). PUT is a partial update:
+ * the keys given replace the stored ones (null clears an optional one),
+ * the others stay. "customer" names the customer by external id (created
+ * when unknown, like the responses API does); null detaches.
  *
  * Relies on jansson to read the body and store/feedback.h inside store
  * jobs. Every field is checked before anything is written; the first bad
@@ -14,7 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/accounts.h"
 #include "store/feedback.h"
+#include "store/import_refs.h"
 #include "web/pages.h"
 
 #define FEEDBACK_TEXT_MAX ((size_t)1 << 20)
@@ -64,7 +70,8 @@ static cx_result string_field(http_request_t *req, json_t *body, const char *key
 }
 
 static const char *const feedback_keys[] = {"source",  "text",     "received_at", "title",
-                                            "channel", "language", "rating",      "external_id"};
+                                            "channel", "language", "rating",      "external_id",
+                                            "customer"};
 
 static cx_result read_feedback(http_request_t *req, json_t *body, store_feedback_t *f)
 {
@@ -132,9 +139,34 @@ static cx_result read_feedback(http_request_t *req, json_t *body, store_feedback
     return CX_OK;
 }
 
+/* "customer": absent leaves *has false; null detaches (*ext NULL). */
+static cx_result customer_field(http_request_t *req, json_t *body, bool *has, const char **ext)
+{
+    json_t *v = json_object_get(body, "customer");
+    *has = v != NULL;
+    *ext = NULL;
+    if (!v || json_is_null(v))
+        return CX_OK;
+    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 200)
+        return http_fail(req, CX_ERR_INVALID, "customer",
+                         "must be the customer's external id (1 to 200 characters)");
+    *ext = json_string_value(v);
+    return CX_OK;
+}
+
+/* The customer with this external id, made when unknown. */
+static cx_result customer_ensure(db_conn_t *db, const char *ext, int64_t now, int64_t *id)
+{
+    cx_result rc = import_refs_customer_find(db, ext, id);
+    if (rc == CX_ERR_NOT_FOUND)
+        rc = import_refs_customer_add(db, ext, now, id);
+    return rc;
+}
+
 typedef struct feedback_add_job {
     http_request_t *req;
-    const store_feedback_t *item;
+    store_feedback_t *item;
+    const char *customer; /* external id or NULL */
     int64_t id;
     store_feedback_t stored;
 } feedback_add_job_t;
@@ -142,7 +174,10 @@ typedef struct feedback_add_job {
 static cx_result feedback_add_job(db_conn_t *db, void *arg)
 {
     feedback_add_job_t *j = arg;
-    cx_result rc = store_feedback_add(db, j->item, &j->id);
+    cx_result rc = CX_OK;
+    if (j->customer && (rc = customer_ensure(db, j->customer, j->req->now, &j->item->customer_id)))
+        return rc;
+    rc = store_feedback_add(db, j->item, &j->id);
     if (rc)
         return rc;
     /* read back what the store holds, so the answer is the stored item */
@@ -171,12 +206,16 @@ cx_result api_feedback_create(http_request_t *req, http_response_t *res)
         return http_fail(req, CX_ERR_INVALID, NULL, "the body must be a JSON object");
     }
     store_feedback_t item = {0};
+    bool has_customer;
+    const char *customer;
     cx_result rc = read_feedback(req, body, &item);
+    if (!rc)
+        rc = customer_field(req, body, &has_customer, &customer);
     if (rc) {
         json_decref(body);
         return rc;
     }
-    feedback_add_job_t job = {.req = req, .item = &item};
+    feedback_add_job_t job = {.req = req, .item = &item, .customer = customer};
     rc = store_write(req->store, feedback_add_job, &job);
     json_decref(body);
     if (rc)
@@ -218,4 +257,135 @@ cx_result api_feedback_get(http_request_t *req, http_response_t *res)
     if (rc)
         return rc;
     return http_json(req, res, 200, feedback_json(&req->arena, &job.item));
+}
+
+/* ---- PUT and DELETE ---- */
+
+/* The id in the path; 0 when it is not a positive number. */
+static int64_t feedback_path_id(http_request_t *req)
+{
+    const char *id = http_param(req, "id");
+    int64_t v = 0;
+    for (const char *p = id; p && *p; p++) {
+        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
+            return 0;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+typedef struct feedback_change_job {
+    http_request_t *req;
+    int64_t id;
+    json_t *body; /* PUT: the changes */
+    store_feedback_t stored;
+} feedback_change_job_t;
+
+/* The stored item as the keys a client sends, so that the changes laid
+ * over it are checked by the same rules as a new item. */
+static json_t *feedback_as_input(arena_t *a, const store_feedback_t *f)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "source", f->source, "text", f->text,
+                          "title", f->title, "channel", f->channel, "received_at",
+                          http_iso_time(a, f->received_at));
+    if (!o)
+        return NULL;
+    if (f->language && *f->language)
+        json_object_set_new(o, "language", json_string(f->language));
+    if (f->has_rating)
+        json_object_set_new(o, "rating", json_real(f->rating));
+    if (f->external_id)
+        json_object_set_new(o, "external_id", json_string(f->external_id));
+    return o;
+}
+
+static cx_result feedback_update_job(db_conn_t *db, void *arg)
+{
+    feedback_change_job_t *j = arg;
+    http_request_t *req = j->req;
+    store_feedback_t old;
+    cx_result rc = store_feedback_get(db, &req->arena, j->id, &old);
+    if (rc)
+        return rc;
+    json_t *merged = feedback_as_input(&req->arena, &old);
+    if (!merged || json_object_update(merged, j->body) != 0) {
+        json_decref(merged);
+        return CX_ERR_NOMEM;
+    }
+    store_feedback_t item = {0};
+    bool has_customer = false;
+    const char *customer = NULL;
+    rc = read_feedback(req, merged, &item);
+    if (!rc)
+        rc = customer_field(req, j->body, &has_customer, &customer);
+    item.id = old.id;
+    item.customer_id = old.customer_id;
+    item.touchpoint_id = old.touchpoint_id;
+    item.category = old.category;
+    item.created_at = old.created_at;
+    if (!rc && has_customer) {
+        item.customer_id = 0;
+        if (customer)
+            rc = customer_ensure(db, customer, req->now, &item.customer_id);
+    }
+    if (!rc)
+        rc = store_feedback_update(db, &item);
+    json_decref(merged); /* item's strings pointed into it */
+    if (rc)
+        return rc;
+    char target[48];
+    snprintf(target, sizeof target, "feedback %lld", (long long)j->id);
+    rc = store_audit_add(db, req->now, req->auth.actor, "feedback_updated", target, req->address,
+                         "");
+    if (!rc)
+        rc = store_feedback_get(db, &req->arena, j->id, &j->stored);
+    return rc;
+}
+
+cx_result api_feedback_update(http_request_t *req, http_response_t *res)
+{
+    feedback_change_job_t job = {.req = req, .id = feedback_path_id(req)};
+    if (job.id <= 0)
+        return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
+    if (!req->body || req->body_len == 0)
+        return http_fail(req, CX_ERR_INVALID, NULL, "the body must be a JSON object");
+    json_error_t err;
+    job.body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
+    if (!json_is_object(job.body)) {
+        json_decref(job.body);
+        return http_fail(req, CX_ERR_INVALID, NULL, "the body must be a JSON object");
+    }
+    cx_result rc = store_write(req->store, feedback_update_job, &job);
+    json_decref(job.body);
+    if (rc == CX_ERR_NOT_FOUND)
+        return http_fail(req, rc, NULL, "no feedback item with this id");
+    if (rc)
+        return rc; /* a bad field was named by read_feedback */
+    return http_json(req, res, 200, feedback_json(&req->arena, &job.stored));
+}
+
+static cx_result feedback_delete_job(db_conn_t *db, void *arg)
+{
+    feedback_change_job_t *j = arg;
+    cx_result rc = store_feedback_delete(db, j->id);
+    if (rc)
+        return rc;
+    char target[48];
+    snprintf(target, sizeof target, "feedback %lld", (long long)j->id);
+    return store_audit_add(db, j->req->now, j->req->auth.actor, "feedback_deleted", target,
+                           j->req->address, "");
+}
+
+cx_result api_feedback_delete(http_request_t *req, http_response_t *res)
+{
+    feedback_change_job_t job = {.req = req, .id = feedback_path_id(req)};
+    if (job.id <= 0)
+        return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
+    cx_result rc = store_write(req->store, feedback_delete_job, &job);
+    if (rc == CX_ERR_NOT_FOUND)
+        return http_fail(req, rc, NULL, "no feedback item with this id");
+    if (rc)
+        return rc;
+    res->status = 204;
+    return CX_OK;
 }

@@ -51,5 +51,15 @@ WEB_HANDLER(api_responses_create);
 WEB_HANDLER(api_responses_get);
 WEB_HANDLER(api_responses_delete);
 WEB_HANDLER(api_responses_list);
+/* customers and privacy */
+WEB_HANDLER(api_customers_upsert);
+WEB_HANDLER(api_customers_list);
+WEB_HANDLER(api_customers_get);
+WEB_HANDLER(api_customers_update);
+WEB_HANDLER(api_customers_delete);
+WEB_HANDLER(api_customers_export);
+WEB_HANDLER(api_customers_erase);
+WEB_HANDLER(api_feedback_update);
+WEB_HANDLER(api_feedback_delete);
 
 #endif

@@ -79,6 +79,25 @@ static const route_t web_routes[] = {
     {GET, "/api/v1/responses/:id", api_responses_get, CAP_VIEW, ROUTE_API, CSRF_NONE, AREA_NONE},
     {DELETE, "/api/v1/responses/:id", api_responses_delete, CAP_MANAGE, ROUTE_API, CSRF_NONE,
      AREA_NONE},
+    /* customers are personal data: reads for those who work cases or
+     * analyse, writes for managers; export and erase are the privacy duties */
+    {POST, "/api/v1/customers", api_customers_upsert, CAP_MANAGE, ROUTE_API, CSRF_NONE, AREA_NONE},
+    {GET, "/api/v1/customers", api_customers_list, CAP_CASES | CAP_ANALYSE, ROUTE_API, CSRF_NONE,
+     AREA_NONE},
+    {GET, "/api/v1/customers/:id", api_customers_get, CAP_CASES | CAP_ANALYSE, ROUTE_API,
+     CSRF_NONE, AREA_NONE},
+    {HTTP_PUT, "/api/v1/customers/:id", api_customers_update, CAP_MANAGE, ROUTE_API, CSRF_NONE,
+     AREA_NONE},
+    {DELETE, "/api/v1/customers/:id", api_customers_delete, CAP_MANAGE, ROUTE_API, CSRF_NONE,
+     AREA_NONE},
+    {GET, "/api/v1/customers/:id/export", api_customers_export, CAP_CASES | CAP_ANALYSE,
+     ROUTE_API, CSRF_NONE, AREA_NONE},
+    {POST, "/api/v1/customers/:id/erase", api_customers_erase, CAP_MANAGE, ROUTE_API, CSRF_NONE,
+     AREA_NONE},
+    {HTTP_PUT, "/api/v1/feedback/:id", api_feedback_update, CAP_MANAGE, ROUTE_API, CSRF_NONE,
+     AREA_NONE},
+    {DELETE, "/api/v1/feedback/:id", api_feedback_delete, CAP_MANAGE, ROUTE_API, CSRF_NONE,
+     AREA_NONE},
 };
 
 #undef GET

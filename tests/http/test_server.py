@@ -205,7 +205,8 @@ def test_static_404(shared_server):
 @pytest.mark.parametrize("method,path,allowed", [("DELETE", "/api/v1/me", {"GET"}),
                                                  ("PUT", "/api/v1/feedback", {"POST"}),
                                                  ("POST", "/api/v1/audit", {"GET"}),
-                                                 ("DELETE", "/api/v1/feedback/1", {"GET"})])
+                                                 ("PATCH", "/api/v1/feedback/1",
+                                                  {"GET", "PUT", "DELETE"})])
 def test_api_405(shared_server, method, path, allowed):
     r = shared_server.api().request(method, path, body={})
     api_error(r, 405, "method_not_allowed")

@@ -1,0 +1,134 @@
+/*
+ * retention.c — the comment retention thread (see retention.h).
+ *
+ * A failed pass is logged and tried again at the next turn; nothing of it
+ * stays (it is one store_write job). Relies on store/privacy.h for the
+ * statements and store/accounts.h for the audit log.
+ */
+#include "jobs/retention.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "store/accounts.h"
+#include "store/responses.h"
+#include "sys/log.h"
+
+#define RETENTION_EVERY_SECONDS (24 * 60 * 60)
+#define IDEMPOTENCY_KEEP_SECONDS (24 * 60 * 60)
+
+struct retention {
+    store_t *store;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool stopping;
+};
+
+typedef struct retention_pass {
+    const char *actor;
+    int days;
+    privacy_counts_t counts;
+} retention_pass_t;
+
+static cx_result retention_pass_job(db_conn_t *db, void *arg)
+{
+    retention_pass_t *p = arg;
+    int64_t now = store_now();
+    cx_result rc = store_idempotency_purge(db, now - IDEMPOTENCY_KEEP_SECONDS);
+    if (!rc)
+        rc = privacy_retention_days(db, &p->days);
+    if (rc || p->days == 0)
+        return rc;
+    int64_t before = now - (int64_t)p->days * 86400;
+    rc = privacy_retention_apply(db, before, &p->counts);
+    if (rc)
+        return rc;
+    if (p->counts.comments + p->counts.text_answers + p->counts.feedback_texts == 0)
+        return CX_OK;
+    char detail[160];
+    snprintf(detail, sizeof detail, "days=%d comments=%lld text_answers=%lld feedback=%lld",
+             p->days, (long long)p->counts.comments, (long long)p->counts.text_answers,
+             (long long)p->counts.feedback_texts);
+    return store_audit_add(db, now, p->actor, "retention_applied", "comment texts", "", detail);
+}
+
+cx_result retention_run_once(store_t *store, const char *actor, int *days,
+                             privacy_counts_t *counts)
+{
+    retention_pass_t p = {.actor = actor};
+    cx_result rc = store_write(store, retention_pass_job, &p);
+    *days = p.days;
+    *counts = p.counts;
+    return rc;
+}
+
+static void *retention_main(void *arg)
+{
+    retention_t *r = arg;
+    pthread_mutex_lock(&r->lock);
+    while (!r->stopping) {
+        pthread_mutex_unlock(&r->lock);
+        int days = 0;
+        privacy_counts_t counts;
+        cx_result rc = retention_run_once(r->store, "retention", &days, &counts);
+        if (rc == CX_ERR_INVALID)
+            log_warn("comment retention: the setting %s is not a number of days from 0 to %d",
+                     PRIVACY_RETENTION_SETTING, PRIVACY_RETENTION_DAYS_MAX);
+        else if (rc)
+            log_warn("comment retention: the pass failed: %s", cx_result_text(rc));
+        else if (days > 0)
+            log_info("comment retention (%d days): removed %lld comment(s), %lld free-text "
+                     "answer(s), %lld feedback text(s)",
+                     days, (long long)counts.comments, (long long)counts.text_answers,
+                     (long long)counts.feedback_texts);
+        pthread_mutex_lock(&r->lock);
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += RETENTION_EVERY_SECONDS;
+        while (!r->stopping && pthread_cond_timedwait(&r->wake, &r->lock, &until) != ETIMEDOUT)
+            ;
+    }
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+cx_result retention_start(store_t *store, retention_t **out)
+{
+    retention_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return CX_ERR_NOMEM;
+    r->store = store;
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&r->wake, &attr);
+    pthread_condattr_destroy(&attr);
+    if (pthread_create(&r->thread, NULL, retention_main, r) != 0) {
+        pthread_mutex_destroy(&r->lock);
+        pthread_cond_destroy(&r->wake);
+        free(r);
+        return CX_ERR_INTERNAL;
+    }
+    *out = r;
+    return CX_OK;
+}
+
+void retention_stop(retention_t *r)
+{
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->lock);
+    r->stopping = true;
+    pthread_cond_signal(&r->wake);
+    pthread_mutex_unlock(&r->lock);
+    pthread_join(r->thread, NULL);
+    pthread_mutex_destroy(&r->lock);
+    pthread_cond_destroy(&r->wake);
+    free(r);
+}

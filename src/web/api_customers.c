@@ -1,0 +1,812 @@
+/*
+ * api_customers.c — customer records over the API, and the privacy
+ * actions on one customer:
+ *
+ *   POST   /api/v1/customers             upsert by external_id: one JSON
+ *                                         object, or NDJSON (one per line,
+ *                                         Content-Type application/x-ndjson)
+ *   GET    /api/v1/customers             list: segment, account, churned, q,
+ *                                         limit, cursor
+ *   GET    /api/v1/customers/REF         one customer
+ *   PUT    /api/v1/customers/REF         partial update (absent keeps, null
+ *                                         clears)
+ *   DELETE /api/v1/customers/REF         only without responses or feedback
+ *                                         (409 points to erase)
+ *   GET    /api/v1/customers/REF/export  everything stored about them
+ *   POST   /api/v1/customers/REF/erase   erasure (privacy.h); idempotent
+ *
+ * REF is the numeric id, or `ext:` followed by the external id (URL-encoded
+ * as a path segment), so an external id made of digits is never taken for
+ * an id. Customer records are personal data: reads need CAP_CASES or
+ * CAP_ANALYSE, writes CAP_MANAGE (the route table says so); every write
+ * and every export is in the audit log.
+ *
+ * Relies on store/customers.h and store/privacy.h inside store jobs, and
+ * jansson. Every field is checked before anything is written; a bulk
+ * request lands whole or not at all and names every bad line. An
+ * Idempotency-Key header makes a retry return the first answer. Must never
+ * answer 2xx before the write committed.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/secret.h"
+#include "store/accounts.h"
+#include "store/customers.h"
+#include "store/privacy.h"
+#include "store/responses.h"
+#include "web/pages.h"
+#include "web/web.h"
+
+#define CUSTOMERS_BULK_MAX 10000
+#define CUSTOMERS_ERRORS_MAX 100
+#define CUSTOMERS_KEY_MAX 200
+#define CUSTOMERS_PAGE_DEFAULT 100
+#define CUSTOMERS_PAGE_MAX 1000
+#define CUSTOMERS_ATTRIBUTES_MAX 20000
+
+static const char *const customer_keys[] = {
+    "external_id", "name",    "email",         "language",  "value_tier", "segment",
+    "account",     "revenue", "cost_to_serve", "joined_at", "churned_at", "attributes"};
+
+/* ---- output ---- */
+
+static json_t *customer_json(arena_t *a, const store_customer_t *c)
+{
+    json_t *attributes = json_loads(c->attributes, 0, NULL);
+    json_t *o = json_pack(
+        "{s:I, s:s?, s:s, s:s, s:s, s:s, s:o, s:s?, s:s?, s:s?, s:f, s:f, s:s}", "id",
+        (json_int_t)c->id, "external_id", c->external_id, "name", c->name, "email", c->email,
+        "language", c->language, "value_tier", c->value_tier, "attributes",
+        attributes ? attributes : json_object(), "segment", c->segment, "account", c->account,
+        "account_external_id", c->account_external_id, "revenue", c->revenue, "cost_to_serve",
+        c->cost_to_serve, "created_at", http_iso_time(a, c->created_at));
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "joined_at",
+                        c->joined_at ? json_string(http_iso_time(a, c->joined_at)) : json_null());
+    json_object_set_new(o, "churned_at", c->churned_at
+                                             ? json_string(http_iso_time(a, c->churned_at))
+                                             : json_null());
+    json_object_set_new(o, "erased_at",
+                        c->erased_at ? json_string(http_iso_time(a, c->erased_at)) : json_null());
+    return o;
+}
+
+/* ---- input ---- */
+
+typedef struct customers_job {
+    http_request_t *req;
+    json_t **objects;            /* the parsed objects (owned) */
+    size_t *lines;
+    size_t count;
+    customers_upsert_t *items;   /* one per object */
+    bool bulk;
+    json_t *errors;              /* [{"line", "field", "message"}] */
+    size_t nerrors;
+    /* PUT: the customer addressed */
+    const char *ref;
+    /* out */
+    customers_upsert_result_t *results;
+    store_customer_t stored;     /* the single (or PUT) customer as stored */
+    json_t *new_segments, *new_accounts;
+    bool erased;                 /* PUT of an erased customer */
+    bool external_taken;         /* PUT renaming onto another's external id */
+    /* Idempotency-Key */
+    const char *idempotency_key;
+    char fingerprint[SECRET_HASH_HEX_LEN + 1];
+    int replay_status;
+    const char *replay_body;
+    bool key_conflict;
+} customers_job_t;
+
+static void add_error(customers_job_t *j, size_t line, const char *field, const char *message)
+{
+    j->nerrors++;
+    if (json_array_size(j->errors) >= CUSTOMERS_ERRORS_MAX)
+        return;
+    json_t *e = json_pack("{s:I, s:s}", "line", (json_int_t)line, "message", message);
+    if (e && field)
+        json_object_set_new(e, "field", json_string(field));
+    if (e)
+        json_array_append_new(j->errors, e);
+}
+
+/* A text field: absent leaves *has false; null sets it with NULL. False
+ * (after naming the field) when it is not a string of at most max bytes. */
+static bool text_field(customers_job_t *j, size_t line, json_t *o, const char *key, size_t max,
+                       bool *has, const char **out)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v)
+        return true;
+    *has = true;
+    *out = NULL;
+    if (json_is_null(v))
+        return true;
+    if (!json_is_string(v)) {
+        add_error(j, line, key, "must be a string");
+        return false;
+    }
+    if (json_string_length(v) > max) {
+        add_error(j, line, key, "is too long");
+        return false;
+    }
+    *out = json_string_value(v);
+    return true;
+}
+
+/* A time: ISO 8601 date-time with a zone, or a date (its start, UTC). */
+static bool parse_time(const char *text, int64_t *out)
+{
+    if (strlen(text) == 10) {
+        char full[32];
+        snprintf(full, sizeof full, "%sT00:00:00Z", text);
+        return http_parse_iso_time(full, out);
+    }
+    return http_parse_iso_time(text, out);
+}
+
+static void time_field(customers_job_t *j, size_t line, json_t *o, const char *key, bool *has,
+                       int64_t *out)
+{
+    const char *text = NULL;
+    if (!text_field(j, line, o, key, 64, has, &text))
+        return;
+    *out = 0;
+    if (text && (!parse_time(text, out) || *out == 0))
+        add_error(j, line, key,
+                  "must be a date (2026-01-31) or a time with a zone (2026-01-31T10:00:00Z)");
+}
+
+static void money_field(customers_job_t *j, size_t line, json_t *o, const char *key, bool *has,
+                        double *out)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v)
+        return;
+    *has = true;
+    *out = 0;
+    if (json_is_null(v))
+        return;
+    double d = json_number_value(v);
+    if (!json_is_number(v) || !isfinite(d) || d < 0 || d > 1e15)
+        add_error(j, line, key, "must be a number from 0 up");
+    else
+        *out = d;
+}
+
+/* Validates one object into *u; errors go to the job's list. */
+static void read_customer(customers_job_t *j, json_t *o, size_t line, bool need_external,
+                          customers_upsert_t *u)
+{
+    arena_t *arena = &j->req->arena;
+    memset(u, 0, sizeof *u);
+    const char *key;
+    json_t *value;
+    json_object_foreach(o, key, value)
+    {
+        bool known = false;
+        for (size_t i = 0; i < sizeof customer_keys / sizeof customer_keys[0]; i++)
+            known = known || strcmp(key, customer_keys[i]) == 0;
+        if (!known)
+            add_error(j, line, arena_strdup(arena, key), "is not a known field");
+    }
+    bool has_external = false;
+    if (text_field(j, line, o, "external_id", 200, &has_external, &u->external_id)) {
+        if (has_external && (!u->external_id || strspn(u->external_id, " \t") ==
+                                                    strlen(u->external_id)))
+            add_error(j, line, "external_id", "must not be empty");
+        else if (!has_external && need_external)
+            add_error(j, line, "external_id", "is required (the customer's id in your systems)");
+        else if (u->external_id && strcspn(u->external_id, "\r\n\t") != strlen(u->external_id))
+            add_error(j, line, "external_id", "must be one line");
+    }
+    text_field(j, line, o, "name", 500, &u->has_name, &u->name);
+    if (text_field(j, line, o, "email", 320, &u->has_email, &u->email) && u->email &&
+        *u->email && !strchr(u->email, '@'))
+        add_error(j, line, "email", "must be an e-mail address");
+    if (text_field(j, line, o, "language", 8, &u->has_language, &u->language) && u->language &&
+        strcmp(u->language, "pl") && strcmp(u->language, "en") && strcmp(u->language, "ro"))
+        add_error(j, line, "language", "must be pl, en or ro");
+    text_field(j, line, o, "value_tier", 100, &u->has_value_tier, &u->value_tier);
+    if (text_field(j, line, o, "segment", 200, &u->has_segment, &u->segment) && u->segment &&
+        !*u->segment)
+        u->segment = NULL; /* "" clears like null */
+    if (text_field(j, line, o, "account", 200, &u->has_account, &u->account) && u->account &&
+        !*u->account)
+        u->account = NULL;
+    money_field(j, line, o, "revenue", &u->has_revenue, &u->revenue);
+    money_field(j, line, o, "cost_to_serve", &u->has_cost_to_serve, &u->cost_to_serve);
+    time_field(j, line, o, "joined_at", &u->has_joined_at, &u->joined_at);
+    time_field(j, line, o, "churned_at", &u->has_churned_at, &u->churned_at);
+
+    json_t *attributes = json_object_get(o, "attributes");
+    if (attributes) {
+        u->has_attributes = true;
+        if (json_is_null(attributes)) {
+            u->attributes = NULL;
+        } else if (!json_is_object(attributes)) {
+            add_error(j, line, "attributes", "must be an object of names and values");
+        } else {
+            bool flat = true;
+            json_object_foreach(attributes, key, value)
+            {
+                flat = flat && (json_is_string(value) || json_is_number(value) ||
+                                json_is_boolean(value) || json_is_null(value));
+            }
+            char *text = flat ? json_dumps(attributes, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+            if (!flat)
+                add_error(j, line, "attributes",
+                          "values must be strings, numbers, true, false or null");
+            else if (!text || strlen(text) > CUSTOMERS_ATTRIBUTES_MAX)
+                add_error(j, line, "attributes", "is too large");
+            else
+                u->attributes = arena_strdup(arena, text);
+            free(text);
+        }
+    }
+}
+
+/* ---- the write job of POST and PUT ---- */
+
+static json_t *single_doc(customers_job_t *j, const customers_upsert_t *u,
+                          const customers_upsert_result_t *r)
+{
+    json_t *doc = json_pack("{s:o, s:b, s:[], s:[]}", "customer",
+                            customer_json(&j->req->arena, &j->stored), "created", r->created,
+                            "new_segments", "new_accounts");
+    if (doc && r->segment_created && u->segment)
+        json_array_append_new(json_object_get(doc, "new_segments"), json_string(u->segment));
+    if (doc && r->account_created && u->account)
+        json_array_append_new(json_object_get(doc, "new_accounts"), json_string(u->account));
+    return doc;
+}
+
+static json_t *bulk_doc(customers_job_t *j)
+{
+    json_t *ids = json_array();
+    json_t *segments = json_array(), *accounts = json_array();
+    size_t created = 0;
+    for (size_t i = 0; i < j->count; i++) {
+        const customers_upsert_result_t *r = &j->results[i];
+        json_array_append_new(ids, json_integer(r->id));
+        created += r->created;
+        if (r->segment_created && j->items[i].segment)
+            json_array_append_new(segments, json_string(j->items[i].segment));
+        if (r->account_created && j->items[i].account)
+            json_array_append_new(accounts, json_string(j->items[i].account));
+    }
+    return json_pack("{s:I, s:I, s:I, s:o, s:o, s:o}", "count", (json_int_t)j->count, "created",
+                     (json_int_t)created, "updated", (json_int_t)(j->count - created), "ids", ids,
+                     "new_segments", segments, "new_accounts", accounts);
+}
+
+/* The customer REF names: a numeric id or ext:EXTERNAL_ID. */
+static cx_result resolve_ref(db_conn_t *db, const char *ref, int64_t *id)
+{
+    if (!ref)
+        return CX_ERR_NOT_FOUND;
+    if (strncmp(ref, "ext:", 4) == 0)
+        return ref[4] ? customers_find_external(db, ref + 4, id) : CX_ERR_NOT_FOUND;
+    char *end;
+    long long v = strtoll(ref, &end, 10);
+    if (!*ref || *end || v <= 0 || ref[0] == '+' || ref[0] == ' ')
+        return CX_ERR_NOT_FOUND;
+    *id = (int64_t)v;
+    return CX_OK;
+}
+
+static cx_result customers_write_job(db_conn_t *db, void *arg)
+{
+    customers_job_t *j = arg;
+    http_request_t *req = j->req;
+    cx_result rc;
+    if (j->idempotency_key) {
+        store_idempotent_t earlier;
+        rc = store_idempotency_get(db, &req->arena, j->idempotency_key, &earlier);
+        if (rc == CX_OK) {
+            if (strcmp(earlier.actor, req->auth.actor) != 0 ||
+                strcmp(earlier.fingerprint, j->fingerprint) != 0) {
+                j->key_conflict = true;
+                return CX_ERR_CONFLICT;
+            }
+            j->replay_status = earlier.status;
+            j->replay_body = earlier.body;
+            return CX_OK;
+        }
+        if (rc != CX_ERR_NOT_FOUND)
+            return rc;
+    }
+    j->results = arena_alloc(&req->arena, j->count * sizeof *j->results);
+    if (!j->results)
+        return CX_ERR_NOMEM;
+    int64_t put_id = 0;
+    if (j->ref) {
+        if ((rc = resolve_ref(db, j->ref, &put_id)))
+            return rc;
+        rc = customers_update_by_id(db, put_id, &j->items[0], req->now, &j->results[0]);
+        if (rc == CX_ERR_CONFLICT) {
+            store_customer_t c;
+            j->erased = customers_get(db, &req->arena, put_id, &c) == CX_OK && c.erased_at;
+            j->external_taken = !j->erased;
+        }
+        if (rc)
+            return rc;
+    } else {
+        for (size_t i = 0; i < j->count; i++)
+            if ((rc = customers_upsert(db, &j->items[i], req->now, &j->results[i])))
+                return rc; /* the savepoint drops every earlier line too */
+    }
+    if (!j->bulk && (rc = customers_get(db, &req->arena, j->results[0].id, &j->stored)))
+        return rc;
+
+    char target[64], detail[96];
+    size_t created = 0;
+    for (size_t i = 0; i < j->count; i++)
+        created += j->results[i].created;
+    if (j->bulk) {
+        snprintf(target, sizeof target, "%zu customers", j->count);
+        snprintf(detail, sizeof detail, "created=%zu updated=%zu", created, j->count - created);
+    } else {
+        snprintf(target, sizeof target, "customer %lld", (long long)j->results[0].id);
+        snprintf(detail, sizeof detail, "%s", created ? "created" : "updated");
+    }
+    rc = store_audit_add(db, req->now, req->auth.actor,
+                         created == j->count && !j->bulk ? "customer_created"
+                         : j->bulk                       ? "customers_upserted"
+                                                         : "customer_updated",
+                         target, req->address, detail);
+    if (rc)
+        return rc;
+
+    if (j->idempotency_key) {
+        json_t *doc = j->bulk ? bulk_doc(j) : single_doc(j, &j->items[0], &j->results[0]);
+        char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+        json_decref(doc);
+        if (!text)
+            return CX_ERR_NOMEM;
+        int status = j->bulk || (!j->ref && j->results[0].created) ? 201 : 200;
+        store_idempotent_t now = {.actor = req->auth.actor, .fingerprint = j->fingerprint,
+                                  .status = status, .body = text};
+        rc = store_idempotency_put(db, j->idempotency_key, &now, req->now);
+        free(text);
+    }
+    return rc;
+}
+
+/* ---- request bodies ---- */
+
+static cx_result add_object(customers_job_t *j, size_t *capacity, json_t *o, size_t line)
+{
+    arena_t *arena = &j->req->arena;
+    if (j->count == *capacity) {
+        size_t grown = *capacity ? *capacity * 2 : 16;
+        json_t **objects = arena_alloc(arena, grown * sizeof *objects);
+        size_t *lines = arena_alloc(arena, grown * sizeof *lines);
+        if (!objects || !lines)
+            return CX_ERR_NOMEM;
+        if (j->count) {
+            memcpy(objects, j->objects, j->count * sizeof *objects);
+            memcpy(lines, j->lines, j->count * sizeof *lines);
+        }
+        j->objects = objects;
+        j->lines = lines;
+        *capacity = grown;
+    }
+    j->objects[j->count] = o;
+    j->lines[j->count++] = line;
+    return CX_OK;
+}
+
+/* Splits the body into objects: NDJSON, or one object. Bad lines go to the
+ * job's errors; CX_OK unless the request as a whole is refused. */
+static cx_result parse_body(customers_job_t *j)
+{
+    http_request_t *req = j->req;
+    size_t capacity = 0;
+    if (!req->body || req->body_len == 0)
+        return http_fail(req, CX_ERR_INVALID, NULL,
+                         "the body must be a JSON object, or NDJSON: one object per line");
+    if (!j->bulk) {
+        json_error_t err;
+        json_t *o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
+        if (!json_is_object(o)) {
+            json_decref(o);
+            return http_fail(req, CX_ERR_INVALID, NULL,
+                             "the body must be a JSON object (for many, send NDJSON with "
+                             "Content-Type application/x-ndjson)");
+        }
+        cx_result rc = add_object(j, &capacity, o, 1);
+        if (rc)
+            json_decref(o);
+        return rc;
+    }
+    const char *p = req->body, *end = req->body + req->body_len;
+    for (size_t line = 1; p < end; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        const char *next = nl ? nl + 1 : end;
+        size_t blank = 0;
+        while (blank < len && strchr(" \t\r", p[blank]))
+            blank++;
+        if (blank < len) {
+            if (j->count == CUSTOMERS_BULK_MAX)
+                return http_fail(req, CX_ERR_TOO_LARGE, NULL,
+                                 "at most 10000 customers in one request");
+            json_error_t err;
+            json_t *o = json_loadb(p, len, JSON_REJECT_DUPLICATES, &err);
+            if (!json_is_object(o)) {
+                add_error(j, line, NULL, o ? "is not a JSON object" : "is not valid JSON");
+                json_decref(o);
+            } else if (add_object(j, &capacity, o, line)) {
+                json_decref(o);
+                return CX_ERR_NOMEM;
+            }
+        }
+        p = next;
+    }
+    if (j->count == 0 && !j->nerrors)
+        return http_fail(req, CX_ERR_INVALID, NULL, "the body holds no customer");
+    return CX_OK;
+}
+
+static int error_line_order(const void *a, const void *b)
+{
+    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
+    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
+    return (x > y) - (x < y);
+}
+
+/* 400: a single object's first bad field as the error's field; a bulk
+ * request's every bad line, in line order. */
+static cx_result fail_lines(customers_job_t *j, http_response_t *res)
+{
+    http_request_t *req = j->req;
+    size_t n = json_array_size(j->errors);
+    if (!j->bulk && n > 0) {
+        json_t *e = json_array_get(j->errors, 0);
+        const char *field = json_string_value(json_object_get(e, "field"));
+        const char *message = json_string_value(json_object_get(e, "message"));
+        buf_t m;
+        buf_init(&m, 1024);
+        buf_printf(&m, "%s %s", field ? field : "the body", message); /* raw: JSON message */
+        const char *text = arena_strdup(&req->arena, buf_failed(&m) ? "bad input" : buf_str(&m));
+        buf_free(&m);
+        return http_fail(req, CX_ERR_INVALID, field ? arena_strdup(&req->arena, field) : NULL,
+                         text ? text : "bad input");
+    }
+    json_t **sorted = arena_alloc(&req->arena, (n ? n : 1) * sizeof *sorted);
+    if (!sorted)
+        return CX_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = json_incref(json_array_get(j->errors, i));
+    qsort(sorted, n, sizeof *sorted, error_line_order);
+    json_array_clear(j->errors);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(j->errors, sorted[i]);
+    buf_t m;
+    buf_init(&m, 256);
+    buf_printf(&m, "%zu error(s) in the request; nothing was stored", j->nerrors);
+    json_t *doc = json_pack("{s:{s:s, s:s, s:O}}", "error", "code", "invalid_input", "message",
+                            buf_failed(&m) ? "errors in the request" : buf_str(&m), "lines",
+                            j->errors);
+    buf_free(&m);
+    return doc ? http_json(req, res, 400, doc) : CX_ERR_NOMEM;
+}
+
+/* POST (ref NULL) and PUT (ref the path's REF). */
+static cx_result customers_write(http_request_t *req, http_response_t *res, const char *ref)
+{
+    const char *type = http_header(req, "Content-Type");
+    customers_job_t job = {.req = req, .ref = ref, .errors = json_array()};
+    if (!job.errors)
+        return CX_ERR_NOMEM;
+    job.bulk = !ref && type && strncmp(type, "application/x-ndjson", 20) == 0;
+    cx_result rc = CX_OK;
+    const char *key = http_header(req, "Idempotency-Key");
+    if (key) {
+        if (!*key || strlen(key) > CUSTOMERS_KEY_MAX) {
+            json_decref(job.errors);
+            return http_fail(req, CX_ERR_INVALID, "Idempotency-Key",
+                             "must be 1 to 200 characters");
+        }
+        job.idempotency_key = key;
+        /* the method and path belong to the request too: the same body
+         * sent to PUT another customer is a different request */
+        buf_t print;
+        buf_init(&print, (size_t)1 << 30);
+        buf_printf(&print, "%s %s\n", ref ? "PUT" : "POST", ref ? ref : ""); /* raw: hashed */
+        buf_append(&print, req->body ? req->body : "", req->body ? req->body_len : 0);
+        rc = buf_failed(&print) ? CX_ERR_NOMEM : CX_OK;
+        if (!rc)
+            secret_token_hash(buf_str(&print), job.fingerprint);
+        buf_free(&print);
+    }
+    if (!rc)
+        rc = parse_body(&job);
+    if (!rc && job.count) {
+        job.items = arena_alloc(&req->arena, job.count * sizeof *job.items);
+        if (!job.items)
+            rc = CX_ERR_NOMEM;
+        for (size_t i = 0; !rc && i < job.count; i++)
+            read_customer(&job, job.objects[i], job.lines[i], !ref, &job.items[i]);
+    }
+    if (!rc && job.nerrors)
+        rc = fail_lines(&job, res);
+    else if (!rc)
+        rc = store_write(req->store, customers_write_job, &job);
+    else if (rc == CX_ERR_INVALID && job.nerrors)
+        rc = fail_lines(&job, res);
+
+    if (job.nerrors) {
+        /* answered above */
+    } else if (rc == CX_ERR_CONFLICT && job.key_conflict) {
+        rc = http_fail(req, rc, "Idempotency-Key", "was used before with a different request");
+    } else if (rc == CX_ERR_CONFLICT && job.erased) {
+        rc = http_fail(req, rc, NULL, "this customer was erased; an erased record stays blank");
+    } else if (rc == CX_ERR_CONFLICT && job.external_taken) {
+        rc = http_fail(req, rc, "external_id", "belongs to another customer");
+    } else if (rc == CX_ERR_NOT_FOUND && ref) {
+        rc = http_fail(req, rc, NULL, "no such customer");
+    } else if (!rc && job.replay_status) {
+        json_t *doc = json_loads(job.replay_body, 0, NULL);
+        http_set_header(req, res, "Idempotent-Replayed", "true");
+        rc = doc ? http_json(req, res, job.replay_status, doc) : CX_ERR_INTERNAL;
+    } else if (!rc) {
+        json_t *doc = job.bulk ? bulk_doc(&job) : single_doc(&job, &job.items[0], &job.results[0]);
+        int status = job.bulk || (!ref && job.results[0].created) ? 201 : 200;
+        if (!job.bulk) {
+            char location[64];
+            snprintf(location, sizeof location, "/api/v1/customers/%lld",
+                     (long long)job.results[0].id);
+            http_set_header(req, res, "Location", location);
+        }
+        rc = doc ? http_json(req, res, status, doc) : CX_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < job.count; i++)
+        json_decref(job.objects[i]);
+    json_decref(job.errors);
+    return rc;
+}
+
+cx_result api_customers_upsert(http_request_t *req, http_response_t *res)
+{
+    return customers_write(req, res, NULL);
+}
+
+cx_result api_customers_update(http_request_t *req, http_response_t *res)
+{
+    const char *ref = http_param(req, "id");
+    return customers_write(req, res, ref ? ref : "");
+}
+
+/* ---- reads ---- */
+
+typedef struct customer_get_job {
+    http_request_t *req;
+    const char *ref;
+    store_customer_t customer;
+} customer_get_job_t;
+
+static cx_result customer_get_job(db_conn_t *db, void *arg)
+{
+    customer_get_job_t *j = arg;
+    int64_t id = 0;
+    cx_result rc = resolve_ref(db, j->ref, &id);
+    return rc ? rc : customers_get(db, &j->req->arena, id, &j->customer);
+}
+
+cx_result api_customers_get(http_request_t *req, http_response_t *res)
+{
+    customer_get_job_t job = {.req = req, .ref = http_param(req, "id")};
+    cx_result rc = store_read(req->store, customer_get_job, &job);
+    if (rc == CX_ERR_NOT_FOUND)
+        return http_fail(req, rc, NULL, "no such customer");
+    if (rc)
+        return rc;
+    json_t *doc = customer_json(&req->arena, &job.customer);
+    return doc ? http_json(req, res, 200, doc) : CX_ERR_NOMEM;
+}
+
+typedef struct customer_list_job {
+    http_request_t *req;
+    customers_filter_t filter;
+    store_customer_t *rows;
+    size_t count;
+} customer_list_job_t;
+
+static cx_result customer_list_job(db_conn_t *db, void *arg)
+{
+    customer_list_job_t *j = arg;
+    return customers_list(db, &j->req->arena, &j->filter, &j->rows, &j->count);
+}
+
+cx_result api_customers_list(http_request_t *req, http_response_t *res)
+{
+    static const char *const known[] = {"segment", "account", "churned", "q", "limit", "cursor"};
+    for (size_t i = 0; i < req->query.count; i++) {
+        bool ok = false;
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            ok = ok || strcmp(req->query.items[i].name, known[k]) == 0;
+        if (!ok)
+            return http_fail(req, CX_ERR_INVALID,
+                             arena_strdup(&req->arena, req->query.items[i].name),
+                             "is not a known parameter");
+    }
+    customer_list_job_t job = {.req = req};
+    customers_filter_t *f = &job.filter;
+    f->segment = http_query(req, "segment");
+    f->account = http_query(req, "account");
+    f->q = http_query(req, "q");
+    if (f->q && !*f->q)
+        f->q = NULL;
+    f->churned = -1;
+    f->limit = CUSTOMERS_PAGE_DEFAULT;
+    const char *text;
+    if ((text = http_query(req, "churned"))) {
+        if (strcmp(text, "true") == 0)
+            f->churned = 1;
+        else if (strcmp(text, "false") == 0)
+            f->churned = 0;
+        else
+            return http_fail(req, CX_ERR_INVALID, "churned", "must be true or false");
+    }
+    char *end;
+    if ((text = http_query(req, "limit"))) {
+        long v = strtol(text, &end, 10);
+        if (!*text || *end || v < 1 || v > CUSTOMERS_PAGE_MAX)
+            return http_fail(req, CX_ERR_INVALID, "limit", "must be from 1 to 1000");
+        f->limit = (int)v;
+    }
+    if ((text = http_query(req, "cursor"))) {
+        long long c = strtoll(text, &end, 10);
+        if (!*text || *end || c <= 0)
+            return http_fail(req, CX_ERR_INVALID, "cursor", "is not a cursor this API gave");
+        f->after_id = c;
+    }
+    cx_result rc = store_read(req->store, customer_list_job, &job);
+    if (rc)
+        return rc;
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < job.count; i++)
+        json_array_append_new(list, customer_json(&req->arena, &job.rows[i]));
+    json_t *doc = json_pack("{s:o}", "customers", list);
+    if (!doc)
+        return CX_ERR_NOMEM;
+    if (job.count == (size_t)f->limit) {
+        char cursor[32];
+        snprintf(cursor, sizeof cursor, "%lld", (long long)job.rows[job.count - 1].id);
+        json_object_set_new(doc, "next_cursor", json_string(cursor));
+    } else {
+        json_object_set_new(doc, "next_cursor", json_null());
+    }
+    return http_json(req, res, 200, doc);
+}
+
+/* ---- delete, export, erase ---- */
+
+typedef struct customer_action_job {
+    http_request_t *req;
+    const char *ref;
+    int64_t id;
+    int64_t responses, feedback_items; /* delete: what blocks it */
+    json_t *export_doc;                /* export: owned */
+    bool already;                      /* erase */
+    int64_t erased_at;
+    privacy_counts_t counts;
+} customer_action_job_t;
+
+static cx_result customer_delete_job(db_conn_t *db, void *arg)
+{
+    customer_action_job_t *j = arg;
+    cx_result rc = resolve_ref(db, j->ref, &j->id);
+    if (!rc)
+        rc = customers_delete(db, j->id);
+    if (rc == CX_ERR_CONFLICT)
+        customers_history_count(db, j->id, &j->responses, &j->feedback_items);
+    if (rc)
+        return rc;
+    char target[48];
+    snprintf(target, sizeof target, "customer %lld", (long long)j->id);
+    return store_audit_add(db, j->req->now, j->req->auth.actor, "customer_deleted", target,
+                           j->req->address, "");
+}
+
+cx_result api_customers_delete(http_request_t *req, http_response_t *res)
+{
+    customer_action_job_t job = {.req = req, .ref = http_param(req, "id")};
+    cx_result rc = store_write(req->store, customer_delete_job, &job);
+    if (rc == CX_ERR_NOT_FOUND)
+        return http_fail(req, rc, NULL, "no such customer");
+    if (rc == CX_ERR_CONFLICT) {
+        buf_t m;
+        buf_init(&m, 512);
+        /* raw: an English message for a JSON error body */
+        buf_printf(&m,
+                   "this customer has %lld response(s) and %lld feedback item(s); to remove "
+                   "their personal data, erase them: POST /api/v1/customers/%lld/erase",
+                   (long long)job.responses, (long long)job.feedback_items, (long long)job.id);
+        const char *text = arena_strdup(&req->arena, buf_failed(&m) ? "" : buf_str(&m));
+        buf_free(&m);
+        return http_fail(req, rc, NULL, text && *text ? text : "this customer has history; erase");
+    }
+    if (rc)
+        return rc;
+    res->status = 204;
+    return CX_OK;
+}
+
+static cx_result customer_export_job(db_conn_t *db, void *arg)
+{
+    customer_action_job_t *j = arg;
+    cx_result rc = resolve_ref(db, j->ref, &j->id);
+    if (!rc)
+        rc = privacy_export(db, j->id, j->req->now, &j->export_doc);
+    if (rc)
+        return rc;
+    char target[48];
+    snprintf(target, sizeof target, "customer %lld", (long long)j->id);
+    /* handing out everything about a person is worth a line in the log */
+    rc = store_audit_add(db, j->req->now, j->req->auth.actor, "customer_exported", target,
+                         j->req->address, "");
+    if (rc) {
+        json_decref(j->export_doc);
+        j->export_doc = NULL;
+    }
+    return rc;
+}
+
+cx_result api_customers_export(http_request_t *req, http_response_t *res)
+{
+    customer_action_job_t job = {.req = req, .ref = http_param(req, "id")};
+    cx_result rc = store_write(req->store, customer_export_job, &job);
+    if (rc == CX_ERR_NOT_FOUND)
+        return http_fail(req, rc, NULL, "no such customer");
+    if (rc)
+        return rc;
+    char disposition[96];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"customer-%lld.json\"",
+             (long long)job.id);
+    http_set_header(req, res, "Content-Disposition", disposition);
+    return http_json(req, res, 200, job.export_doc);
+}
+
+static cx_result customer_erase_job(db_conn_t *db, void *arg)
+{
+    customer_action_job_t *j = arg;
+    cx_result rc = resolve_ref(db, j->ref, &j->id);
+    if (!rc)
+        rc = privacy_erase(db, j->id, j->req->now, &j->already, &j->erased_at, &j->counts);
+    if (rc || j->already)
+        return rc;
+    char target[48], detail[160];
+    snprintf(target, sizeof target, "customer %lld", (long long)j->id);
+    snprintf(detail, sizeof detail,
+             "comments=%lld text_answers=%lld feedback=%lld case_notes=%lld invitations=%lld",
+             (long long)j->counts.comments, (long long)j->counts.text_answers,
+             (long long)j->counts.feedback_texts, (long long)j->counts.case_notes,
+             (long long)j->counts.invitations);
+    return store_audit_add(db, j->req->now, j->req->auth.actor, "customer_erased", target,
+                           j->req->address, detail);
+}
+
+cx_result api_customers_erase(http_request_t *req, http_response_t *res)
+{
+    customer_action_job_t job = {.req = req, .ref = http_param(req, "id")};
+    cx_result rc = store_write(req->store, customer_erase_job, &job);
+    if (rc == CX_ERR_NOT_FOUND)
+        return http_fail(req, rc, NULL, "no such customer");
+    if (rc)
+        return rc;
+    json_t *doc = json_pack(
+        "{s:I, s:s, s:b, s:{s:I, s:I, s:I, s:I, s:I}}", "id", (json_int_t)job.id, "erased_at",
+        http_iso_time(&req->arena, job.erased_at), "already_erased", job.already, "removed",
+        "comments", (json_int_t)job.counts.comments, "text_answers",
+        (json_int_t)job.counts.text_answers, "feedback_texts",
+        (json_int_t)job.counts.feedback_texts, "case_notes", (json_int_t)job.counts.case_notes,
+        "invitations_detached", (json_int_t)job.counts.invitations);
+    return doc ? http_json(req, res, 200, doc) : CX_ERR_NOMEM;
+}
