@@ -6,7 +6,7 @@
  *
  * It reads data-survey from its own script tag and talks to the host it
  * was loaded from (GET and POST /s/SLUG/widget, CORS: the survey must list
- * the site's origin). Everything is drawn in a closed shadow root, so the
+ * the site's origin). Everything is drawn in its own shadow root, so the
  * site's styles cannot reach in and ours cannot leak out. Buttons are real
  * buttons (keyboard and screen readers work); Escape or the close button
  * dismisses it, and a dismissal is remembered for the browser session.
@@ -47,7 +47,7 @@
 
   var host = document.createElement("div");
   host.setAttribute("data-cxloop-widget", slug);
-  var root = host.attachShadow({ mode: "closed" });
+  var root = host.attachShadow({ mode: "open" });
   var style = document.createElement("style");
   style.textContent = css;
   root.appendChild(style);

@@ -263,10 +263,11 @@ static void ps_begin(ps_ctx_t *c, int status, const char *title, bool lang_switc
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                "<meta name=\"robots\" content=\"noindex\">\n"
                "<meta name=\"referrer\" content=\"no-referrer\">\n"
-               "<title>%h</title>\n<link rel=\"stylesheet\" href=\"%a\">\n</head>\n"
+               "<title>%h</title>\n<link rel=\"stylesheet\" href=\"%a\">\n"
+               "<link rel=\"icon\" href=\"%a\" type=\"image/svg+xml\">\n</head>\n"
                "<body class=\"ps\">\n<main id=\"main\" class=\"ps-card\">\n",
                c->lang ? c->lang : i18n_lang_code(c->req->lang), title,
-               assets_url("survey.css"));
+               assets_url("survey.css"), assets_url("favicon.svg"));
     const survey_form_t *s = &c->survey;
     if (!lang_switch || !s->languages || !strchr(s->languages, ','))
         return;
