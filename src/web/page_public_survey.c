@@ -817,13 +817,21 @@ static cx_result ps_read_answers(ps_ctx_t *c, bool first_page, ps_answers_t *out
 }
 
 /* After a write: the engine counts the row now (refresh for a new one,
- * a reread for a completed one). */
+ * a reread for a completed one). A completed row the engine does not hold
+ * yet may be in a refresh that read it before the completion committed;
+ * waiting for the next refresh and reading it again closes that gap. */
 static void ps_after_write(http_request_t *req, int64_t completed_id)
 {
-    if (completed_id && req->app->engine)
-        (void)engine_reload_response(req->app->engine, req->store, completed_id);
-    if (req->app->refresher)
-        refresher_poke(req->app->refresher);
+    engine_t *engine = req->app->engine;
+    refresher_t *refresher = req->app->refresher;
+    if (completed_id && engine &&
+        engine_reload_response(engine, req->store, completed_id) == CX_ERR_NOT_FOUND &&
+        refresher) {
+        refresher_sync(refresher);
+        (void)engine_reload_response(engine, req->store, completed_id);
+    }
+    if (refresher)
+        refresher_poke(refresher);
 }
 
 /* The group of the main answer, PS_GROUP_NONE when there is none. */
