@@ -36,6 +36,8 @@ static const route_t web_routes[] = {
     {POST, "/s/:slug", page_public_survey_start, 0, ROUTE_PUBLIC, CSRF_PUBLIC, AREA_NONE},
     {POST, "/s/:slug/complete", page_public_survey_complete, 0, ROUTE_PUBLIC, CSRF_PUBLIC,
      AREA_NONE},
+    /* a reloaded or bookmarked second step starts the survey again */
+    {GET, "/s/:slug/complete", page_public_survey, 0, ROUTE_PUBLIC, CSRF_NONE, AREA_NONE},
     {GET, "/s/:slug/widget", page_widget_config, 0, ROUTE_PUBLIC, CSRF_NONE, AREA_NONE},
     {HTTP_OPTIONS, "/s/:slug/widget", page_widget_preflight, 0, ROUTE_PUBLIC, CSRF_PUBLIC,
      AREA_NONE},

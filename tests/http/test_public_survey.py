@@ -300,6 +300,8 @@ def test_closed_unknown_and_wrong_method(srv):
     assert r.status_code == 200 and "This survey is closed" in r.text and "<form" not in r.text
     r = post(srv, "/s/" + slug, {"q_nps": "9"}, lang="en")
     assert r.status_code == 410 and responses_of(srv, sid) == []
+    r = get(srv, "/s/%s/complete" % slug, lang="en")
+    assert r.status_code == 200 and "This survey is closed" in r.text, "a reloaded second step"
     r = get(srv, "/s/no-such-survey", lang="en")
     assert r.status_code == 404 and "There is no such survey" in r.text
     assert "survey.css" in r.text, "the same minimal layout"
