@@ -1245,6 +1245,14 @@ static const i18n_entry_t i18n_table[T_COUNT] = {
         {"Krótka ankieta",
          "A short survey",
          "Un scurt sondaj"}},
+    [T_PS_TOO_LARGE_HINT] = {"ps_too_large_hint",
+        {"Skróć ją i spróbuj ponownie.",
+         "Please shorten it and try again.",
+         "Te rugăm să îl scurtezi și să încerci din nou."}},
+    [T_PS_NOTHING_ANSWERED] = {"ps_nothing_answered",
+        {"Odpowiedz na co najmniej jedno pytanie.",
+         "Please answer at least one question.",
+         "Te rugăm să răspunzi la cel puțin o întrebare."}},
 };
 
 static const char *const i18n_codes[LANG_COUNT] = {"pl", "en", "ro"};

@@ -314,6 +314,8 @@ typedef enum i18n_key {
     T_PS_TOO_LARGE_TEXT,
     T_PS_CLOSE,
     T_PS_WIDGET_LABEL,
+    T_PS_TOO_LARGE_HINT,
+    T_PS_NOTHING_ANSWERED,
     T_COUNT
 } i18n_key_t;
 

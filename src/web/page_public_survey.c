@@ -887,8 +887,8 @@ static cx_result ps_post_checks(ps_ctx_t *c, const char *invitation, const char 
         return rc;
     ps_choose_language(c, http_form(req, "lang"));
     if (req->body_len > PS_BODY_MAX)
-        return ps_message(c, 413, web_t(req, T_PS_TOO_MANY_TITLE),
-                          web_t(req, T_PS_TOO_LARGE_TEXT), "error");
+        return ps_message(c, 413, web_t(req, T_PS_TOO_LARGE_TEXT),
+                          web_t(req, T_PS_TOO_LARGE_HINT), "error");
     if (!ps_rate_ok(req, c->survey.slug, rate_token))
         return ps_throttled(c);
     if (!c->survey.open)
@@ -917,6 +917,11 @@ cx_result page_public_survey_start(http_request_t *req, http_response_t *res)
     rc = ps_read_answers(&c, true, &ans);
     if (rc)
         return rc;
+    if (!ans.nerrors && !ans.count && !ans.comment && c.survey.nquestions) {
+        /* an empty form (every question optional) is not a response */
+        ans.errors[ans.nerrors++] = (ps_field_t){.q = &c.survey.questions[0],
+                                                 .error = web_t(req, T_PS_NOTHING_ANSWERED)};
+    }
     if (ans.nerrors) {
         ps_render_first(&c, 422, ans.errors, ans.nerrors);
         return CX_OK;

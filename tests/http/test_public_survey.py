@@ -288,8 +288,8 @@ def test_writes_are_rate_limited_per_address(srv):
 
 def test_body_limit(srv):
     sid, slug = make_survey(srv, "Big body")
-    r = post(srv, "/s/" + slug, {"q_nps": "7", "pad": "x" * 70000})
-    assert r.status_code == 413
+    r = post(srv, "/s/" + slug, {"q_nps": "7", "pad": "x" * 70000}, lang="en")
+    assert r.status_code == 413 and "The answer is too long." in r.text
     assert responses_of(srv, sid) == []
 
 
@@ -346,6 +346,10 @@ def test_accessible_markup(srv):
     assert [(r[1], r[4]) for r in responses_of(srv, sid)] == [(1, "ok")]
     bad = post(srv, "/s/" + slug, {"q_kanal": "fax", "lang": "en"})
     assert bad.status_code == 422 and 'aria-describedby="ps-err-' in bad.text
+    sql(srv, "UPDATE questions SET required = 0 WHERE survey_id = ?", (sid,))
+    empty = post(srv, "/s/" + slug, {"lang": "en", "q_komentarz": "  "})
+    assert empty.status_code == 422 and "at least one question" in empty.text
+    assert len(responses_of(srv, sid)) == 1
 
 
 def test_thank_you_text_of_the_survey(srv):
