@@ -161,6 +161,22 @@ static uint32_t choice_mask(const answer_set_t *a, const char *text)
     return mask;
 }
 
+/* The value an answer set keeps for a stored answer; false when it does
+ * not fit the question (an anomaly, left out). */
+static bool answer_value(const answer_set_t *a, const store_answer_row_t *row, uint32_t *out)
+{
+    if (a->choice) {
+        *out = row->text ? choice_mask(a, row->text) : 0;
+        return *out != 0;
+    }
+    if (!row->has_number || row->number < a->low || row->number > a->high ||
+        row->number != (double)(int)row->number)
+        return false;
+    int v = (int)row->number;
+    *out = (uint32_t)(a->inverted ? a->low + a->high - v : v);
+    return true;
+}
+
 static cx_result stage_answer(const store_answer_row_t *row, void *ctx)
 {
     answer_staging_t *s = ctx;
@@ -182,20 +198,9 @@ static cx_result stage_answer(const store_answer_row_t *row, void *ctx)
     if (lo == s->nids || s->ids[lo] != row->response_id)
         return CX_OK;
     uint32_t value;
-    if (a->choice) {
-        value = row->text ? choice_mask(a, row->text) : 0;
-        if (!value) {
-            s->anomalies++;
-            return CX_OK;
-        }
-    } else {
-        if (!row->has_number || row->number < a->low || row->number > a->high ||
-            row->number != (double)(int)row->number) {
-            s->anomalies++;
-            return CX_OK;
-        }
-        int v = (int)row->number;
-        value = (uint32_t)(a->inverted ? a->low + a->high - v : v);
+    if (!answer_value(a, row, &value)) {
+        s->anomalies++;
+        return CX_OK;
     }
     if (s->count == s->capacity) {
         size_t cap = s->capacity ? s->capacity * 2 : 4096;
@@ -313,4 +318,51 @@ const answer_set_t *answers_find(const engine_t *e, const char *question, char *
     if (!found)
         snprintf(err, errlen, "no question '%s' with answers to count", question);
     return found;
+}
+
+cx_result answers_replace_row(engine_t *e, uint32_t row, uint16_t survey,
+                              const store_answer_row_t *answers, size_t n)
+{
+    /* forget what the row had: a linear pass over the survey's sets, which
+     * is cheap next to a query and happens once per completed response */
+    for (size_t i = 0; i < e->nanswer_ids; i++) {
+        answer_set_t *a = e->answer_sets[i];
+        if (!a || a->survey != survey)
+            continue;
+        size_t kept = 0;
+        for (size_t j = 0; j < a->count; j++) {
+            if (a->row[j] == row)
+                continue;
+            a->row[kept] = a->row[j];
+            a->value[kept] = a->value[j];
+            kept++;
+        }
+        a->count = kept;
+    }
+    for (size_t i = 0; i < n; i++) {
+        answer_set_t *a = set_of(e, answers[i].question_id);
+        uint32_t value;
+        if (!a)
+            continue; /* text, or a question the dimensions do not have yet */
+        if (!answer_value(a, &answers[i], &value)) {
+            e->anomalies++;
+            continue;
+        }
+        if (a->count == a->capacity) {
+            size_t cap = a->capacity ? a->capacity * 2 : 1024;
+            uint32_t *grown_row = realloc(a->row, cap * sizeof *grown_row);
+            if (grown_row)
+                a->row = grown_row;
+            uint32_t *grown_value = grown_row ? realloc(a->value, cap * sizeof *grown_value) : NULL;
+            if (!grown_value)
+                return CX_ERR_NOMEM;
+            a->value = grown_value;
+            a->capacity = cap;
+        }
+        /* sets are scanned in any order, so appending keeps them valid */
+        a->row[a->count] = row;
+        a->value[a->count] = value;
+        a->count++;
+    }
+    return CX_OK;
 }

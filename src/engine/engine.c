@@ -853,3 +853,96 @@ cx_result engine_forget(engine_t *e, int64_t response_id)
     pthread_rwlock_unlock(&e->lock);
     return rc;
 }
+
+/* ---- one response read again ---- */
+
+/* What engine_reload_response reads: the row and its answers, copied out of
+ * the store job so the lock is taken only to apply them. */
+typedef struct reload {
+    int64_t id;
+    bool found;
+    int score;
+    size_t nanswers, capacity;
+    store_answer_row_t *answers; /* texts are strdup'ed */
+} reload_t;
+
+static cx_result reload_row(const store_response_row_t *row, void *ctx)
+{
+    reload_t *r = ctx;
+    if (row->id == r->id) {
+        r->found = true;
+        r->score = row->score;
+    }
+    return CX_OK;
+}
+
+static cx_result reload_answer(const store_answer_row_t *row, void *ctx)
+{
+    reload_t *r = ctx;
+    if (row->response_id != r->id)
+        return CX_OK;
+    if (r->nanswers == r->capacity) {
+        size_t cap = r->capacity ? r->capacity * 2 : 16;
+        store_answer_row_t *grown = realloc(r->answers, cap * sizeof *grown);
+        if (!grown)
+            return CX_ERR_NOMEM;
+        r->answers = grown;
+        r->capacity = cap;
+    }
+    store_answer_row_t *a = &r->answers[r->nanswers];
+    *a = *row;
+    a->text = NULL;
+    if (row->text && !(a->text = strdup(row->text)))
+        return CX_ERR_NOMEM;
+    r->nanswers++;
+    return CX_OK;
+}
+
+static cx_result reload_job(db_conn_t *db, void *arg)
+{
+    reload_t *r = arg;
+    cx_result rc = store_responses_scan(db, r->id - 1, 1, reload_row, r);
+    if (!rc && r->found)
+        rc = store_answers_scan(db, r->id - 1, r->id, reload_answer, r);
+    return rc;
+}
+
+cx_result engine_reload_response(engine_t *e, store_t *store, int64_t response_id)
+{
+    reload_t r = {.id = response_id};
+    cx_result rc = response_id > 0 ? store_read(store, reload_job, &r) : CX_ERR_NOT_FOUND;
+    if (!rc && !r.found)
+        rc = CX_ERR_NOT_FOUND;
+    if (!rc) {
+        pthread_rwlock_wrlock(&e->lock);
+        size_t lo = 0, hi = e->nrows;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (e->chunks[mid >> CHUNK_SHIFT]->id[mid & (CHUNK_ROWS - 1)] < response_id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        chunk_t *ch = lo < e->nrows ? e->chunks[lo >> CHUNK_SHIFT] : NULL;
+        size_t k = lo & (CHUNK_ROWS - 1);
+        if (!ch || ch->id[k] != response_id || ch->survey[k] == 0) {
+            /* not loaded yet (the next refresh reads it whole) or forgotten */
+            rc = CX_ERR_NOT_FOUND;
+        } else {
+            /* forget, then add again: the cube entry moves with the score */
+            if (e->cube)
+                cube_remove_row(e->cube, e, lo);
+            ch->score[k] = normalise_score(e->dims, ch->survey[k], r.score, &e->anomalies);
+            if (e->cube && !cube_add_rows(e->cube, e, lo, lo + 1)) {
+                cube_free(e->cube); /* out of memory: rows still answer everything */
+                e->cube = NULL;
+            }
+            rc = answers_replace_row(e, (uint32_t)lo, ch->survey[k], r.answers, r.nanswers);
+        }
+        pthread_rwlock_unlock(&e->lock);
+    }
+    for (size_t i = 0; i < r.nanswers; i++)
+        free((char *)r.answers[i].text);
+    free(r.answers);
+    return rc;
+}

@@ -78,6 +78,17 @@ cx_result engine_reload_dimensions(engine_t *e, store_t *store);
  * longer counted anywhere). CX_ERR_NOT_FOUND when the engine does not
  * hold it. Thread-safe. */
 cx_result engine_forget(engine_t *e, int64_t response_id);
+/* Reads one response again from the store (its main score and its
+ * answers) and replaces what the engine holds for it: forget, then add
+ * again in the same place. engine_refresh follows new rows by id and never
+ * sees a row change later, so whoever updates a response in place (a
+ * survey completed after its first answer) calls this. The survey, time,
+ * channel, language and customer of a response are taken as fixed.
+ * CX_ERR_NOT_FOUND when the engine does not hold the row yet (the next
+ * refresh loads it whole) or it was forgotten. Thread-safe, also against a
+ * running refresh: the store is read without the lock, the row replaced
+ * under the write lock. */
+cx_result engine_reload_response(engine_t *e, store_t *store, int64_t response_id);
 
 typedef struct engine_stats {
     size_t rows;          /* responses held */

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
+#include "store/metrics_source.h"
 
 #define CHUNK_SHIFT 16
 #define CHUNK_ROWS (1u << CHUNK_SHIFT)
@@ -185,6 +186,10 @@ bool answers_staging_incomplete(const answer_staging_t *staged);
 void answers_staging_free(answer_staging_t *staged);
 /* Caller holds the write lock; frees the staging. */
 cx_result answers_apply(engine_t *e, answer_staging_t *staged);
+/* Replaces the answers of one row (of the given survey) by answers,
+ * as read again from the store. Caller holds the write lock. */
+cx_result answers_replace_row(engine_t *e, uint32_t row, uint16_t survey,
+                              const store_answer_row_t *answers, size_t n);
 void answers_free_all(engine_t *e);
 size_t answers_bytes(const engine_t *e);
 /* The set of a question given by id or by key; NULL with a message in err

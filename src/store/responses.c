@@ -113,7 +113,7 @@ cx_result store_response_get(db_conn_t *db, arena_t *arena, int64_t id, store_re
 {
     db_stmt_t *st = db_prepare(
         db, "SELECT id, survey_id, coalesce(customer_id, 0), coalesce(touchpoint_id, 0), channel,"
-            " language, submitted_at, score, nps_group, comment, created_at"
+            " language, submitted_at, score, nps_group, comment, created_at, completed"
             " FROM responses WHERE id = ?");
     if (!st)
         return CX_ERR_STORE;
@@ -137,6 +137,7 @@ cx_result store_response_get(db_conn_t *db, arena_t *arena, int64_t id, store_re
     out->nps_group = (int)db_column_int(st, 8);
     out->comment = db_column_is_null(st, 9) ? NULL : arena_strdup(arena, db_column_text(st, 9));
     out->created_at = db_column_int(st, 10);
+    out->incomplete = db_column_int(st, 11) == 0;
     db_done(st);
     if (!out->channel || !out->language)
         return CX_ERR_NOMEM;

@@ -43,6 +43,7 @@ typedef struct store_response {
     int64_t created_at;
     size_t nanswers;
     store_answer_t *answers;
+    bool incomplete;       /* out only: a survey page's first step, not finished */
 } store_response_t;
 
 /* Inserts a response and its answers; *id_out gets its id. */

@@ -333,10 +333,22 @@ static const char migration_3_idempotency[] =
     ");"
     "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);";
 
+/* Public survey pages save the first answer at once and complete the
+ * response on the next page. The second step proves it continues this
+ * response with a random token given to the respondent; only its hash is
+ * stored, and the row goes when the response is completed. */
+static const char migration_4_response_resume[] =
+    "CREATE TABLE response_resume ("
+    "  response_id INTEGER PRIMARY KEY REFERENCES responses(id) ON DELETE CASCADE,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL"
+    ");";
+
 static const char *const sqlite_migrations[] = {
     migration_1_accounts,
     migration_2_domain,
     migration_3_idempotency,
+    migration_4_response_resume,
 };
 
 int schema_migration_count(void)

@@ -341,6 +341,7 @@ static json_t *response_json(arena_t *a, const store_response_t *r)
     json_object_set_new(o, "touchpoint_id", r->touchpoint_id ? json_integer(r->touchpoint_id)
                                                              : json_null());
     json_object_set_new(o, "answers", answers);
+    json_object_set_new(o, "completed", json_boolean(!r->incomplete));
     return o;
 }
 

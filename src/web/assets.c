@@ -32,6 +32,8 @@ __asm__(".pushsection .rodata\n"
         ASSET_INCBIN(web_asset_app_js, "web/app.js")
         ASSET_INCBIN(web_asset_favicon_svg, "web/favicon.svg")
         ASSET_INCBIN(web_asset_logo_svg, "web/logo.svg")
+        ASSET_INCBIN(web_asset_survey_css, "web/survey.css")
+        ASSET_INCBIN(web_asset_widget_js, "web/widget.js")
         ".popsection\n");
 /* clang-format on */
 
@@ -43,8 +45,10 @@ ASSET_SYMBOLS(web_asset_app_css);
 ASSET_SYMBOLS(web_asset_app_js);
 ASSET_SYMBOLS(web_asset_favicon_svg);
 ASSET_SYMBOLS(web_asset_logo_svg);
+ASSET_SYMBOLS(web_asset_survey_css);
+ASSET_SYMBOLS(web_asset_widget_js);
 
-#define ASSET_COUNT 4
+#define ASSET_COUNT 6
 
 static web_asset_t assets_table[ASSET_COUNT];
 static char assets_hashes[ASSET_COUNT][17];
@@ -75,6 +79,10 @@ static void assets_init(void)
     assets_add(2, "favicon.svg", "image/svg+xml", web_asset_favicon_svg_start,
                web_asset_favicon_svg_end);
     assets_add(3, "logo.svg", "image/svg+xml", web_asset_logo_svg_start, web_asset_logo_svg_end);
+    assets_add(4, "survey.css", "text/css; charset=utf-8", web_asset_survey_css_start,
+               web_asset_survey_css_end);
+    assets_add(5, "widget.js", "text/javascript; charset=utf-8", web_asset_widget_js_start,
+               web_asset_widget_js_end);
 }
 
 const web_asset_t *assets_all(size_t *count)

@@ -20,6 +20,14 @@ WEB_HANDLER(page_healthz);
 WEB_HANDLER(page_static);
 WEB_HANDLER(page_login_form);
 WEB_HANDLER(page_login_submit);
+/* public survey pages and the website widget (page_public_survey.c) */
+WEB_HANDLER(page_public_survey);
+WEB_HANDLER(page_public_survey_start);
+WEB_HANDLER(page_public_survey_complete);
+WEB_HANDLER(page_widget_config);
+WEB_HANDLER(page_widget_preflight);
+WEB_HANDLER(page_widget_answer);
+WEB_HANDLER(page_widget_js);
 
 /* signed-in pages */
 WEB_HANDLER(page_logout);

@@ -30,6 +30,19 @@ static const route_t web_routes[] = {
     {GET, "/static/:name", page_static, 0, ROUTE_PUBLIC, CSRF_NONE, AREA_NONE},
     {GET, "/login", page_login_form, 0, ROUTE_PUBLIC, CSRF_NONE, AREA_NONE},
     {POST, "/login", page_login_submit, 0, ROUTE_PUBLIC, CSRF_LOGIN, AREA_NONE},
+    /* public survey pages and the website widget: no session, so no CSRF
+     * token; CSRF_PUBLIC says the handler guards its writes (router.h) */
+    {GET, "/s/:slug", page_public_survey, 0, ROUTE_PUBLIC, CSRF_NONE, AREA_NONE},
+    {POST, "/s/:slug", page_public_survey_start, 0, ROUTE_PUBLIC, CSRF_PUBLIC, AREA_NONE},
+    {POST, "/s/:slug/complete", page_public_survey_complete, 0, ROUTE_PUBLIC, CSRF_PUBLIC,
+     AREA_NONE},
+    /* a reloaded or bookmarked second step starts the survey again */
+    {GET, "/s/:slug/complete", page_public_survey, 0, ROUTE_PUBLIC, CSRF_NONE, AREA_NONE},
+    {GET, "/s/:slug/widget", page_widget_config, 0, ROUTE_PUBLIC, CSRF_NONE, AREA_NONE},
+    {HTTP_OPTIONS, "/s/:slug/widget", page_widget_preflight, 0, ROUTE_PUBLIC, CSRF_PUBLIC,
+     AREA_NONE},
+    {POST, "/s/:slug/widget", page_widget_answer, 0, ROUTE_PUBLIC, CSRF_PUBLIC, AREA_NONE},
+    {GET, "/widget.js", page_widget_js, 0, ROUTE_PUBLIC, CSRF_NONE, AREA_NONE},
 
     /* pages; every role has CAP_VIEW */
     {POST, "/logout", page_logout, CAP_VIEW, ROUTE_PAGE, CSRF_SESSION, AREA_NONE},

@@ -33,6 +33,10 @@ typedef enum route_csrf {
     CSRF_NONE,
     CSRF_SESSION, /* csrf_token must equal the session's token */
     CSRF_LOGIN,   /* csrf_token must equal the cx_csrf cookie (double submit) */
+    /* public survey writes: no session to protect; the handler guards each
+     * write itself (a random resume token for the second step, the survey's
+     * allowed origins for the widget, rate limits) */
+    CSRF_PUBLIC,
 } route_csrf_t;
 
 /* The areas of the interface, for navigation and the placeholder pages. */

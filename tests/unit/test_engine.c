@@ -556,3 +556,47 @@ Test(engine, forgotten_responses_count_nowhere)
         }
     }
 }
+
+/* A survey completed after its first answer: the row changes in place. */
+static cx_result complete_in_place(db_conn_t *db, void *arg)
+{
+    int64_t id = *(int64_t *)arg;
+    db_stmt_t *st = db_prepare(db, "DELETE FROM answers WHERE response_id = ?");
+    db_bind_int(st, 1, id);
+    cx_result rc = db_exec_stmt(st);
+    st = db_prepare(db, "UPDATE responses SET survey_id = 1, score = 3, completed = 1"
+                        " WHERE id = ? AND survey_id = 1");
+    db_bind_int(st, 1, id);
+    if (!rc)
+        rc = db_exec_stmt(st);
+    st = db_prepare(db, "INSERT INTO answers (response_id, question_id, value_num)"
+                        " SELECT id, 20, 5 FROM responses WHERE id = ? AND survey_id = 1");
+    db_bind_int(st, 1, id);
+    return rc ? rc : db_exec_stmt(st);
+}
+
+Test(engine, reloaded_responses_count_as_they_are_now)
+{
+    /* a few NPS rows get a new score and a new driver answer in the store;
+     * after engine_reload_response rows, cube and answers agree with SQL */
+    int64_t changed[] = {3, 4, 5, 777, 15000, 19999};
+    for (size_t i = 0; i < sizeof changed / sizeof changed[0]; i++) {
+        cr_assert_eq(store_write(store, complete_in_place, &changed[i]), CX_OK);
+        cr_assert_eq(engine_reload_response(engine, store, changed[i]), CX_OK);
+    }
+    /* twice is the same as once: the old answers are replaced, not added */
+    cr_assert_eq(engine_reload_response(engine, store, changed[0]), CX_OK);
+    cr_assert_eq(engine_reload_response(engine, store, 123456789), CX_ERR_NOT_FOUND);
+    cr_assert_eq(engine_reload_response(engine, store, 0), CX_ERR_NOT_FOUND);
+    static const char *const metrics[] = {"nps", "count", "mean:cena"};
+    for (int path = 0; path < 2; path++) {
+        for (size_t m = 0; m < 3; m++) {
+            engine_query_t q = {.metric = metrics[m], .by = {DIM_MONTH, DIM_NONE},
+                                .path = path ? ENGINE_PATH_ROWS : 0};
+            check_query(engine, db_file.path, &q);
+            engine_query_t s = {.metric = metrics[m], .by = {DIM_SEGMENT, DIM_CHANNEL},
+                                .path = path ? ENGINE_PATH_ROWS : 0};
+            check_query(engine, db_file.path, &s);
+        }
+    }
+}
