@@ -52,4 +52,12 @@ WEB_HANDLER(api_responses_get);
 WEB_HANDLER(api_responses_delete);
 WEB_HANDLER(api_responses_list);
 
+/* feedback browser, customers and the feedback list (full-text search) */
+WEB_HANDLER(page_feedback);
+WEB_HANDLER(page_feedback_response);
+WEB_HANDLER(page_feedback_item);
+WEB_HANDLER(page_customers);
+WEB_HANDLER(page_customer);
+WEB_HANDLER(api_feedback_list);
+
 #endif
