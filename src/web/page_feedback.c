@@ -55,6 +55,21 @@ static const char *fb_group_label(http_request_t *req, int group)
     return web_t(req, group > 0 ? T_FB_PROMOTER : group < 0 ? T_FB_DETRACTOR : T_FB_PASSIVE);
 }
 
+/* Text of an entry, escaped, without the C0 control characters that HTML
+ * does not allow in a document (a comment may hold them: JSON lets it). */
+static void fb_html(buf_t *b, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        while (run < n && ((unsigned char)s[run] >= 0x20 || s[run] == '\t' || s[run] == '\n' ||
+                           s[run] == '\r'))
+            run++;
+        buf_html(b, s + i, run - i);
+        i = run < n ? run + 1 : run; /* skip the control character */
+    }
+}
+
 /* A snippet: text between the markers is escaped; the markers become a
  * <mark> that is opened only when closed and closed at the end, so a
  * comment that itself holds the marker bytes cannot unbalance the page. */
@@ -63,7 +78,7 @@ static void fb_snippet(buf_t *b, const char *s)
     bool open = false;
     while (*s) {
         size_t run = strcspn(s, SEARCH_MARK_OPEN SEARCH_MARK_CLOSE);
-        buf_html(b, s, run);
+        fb_html(b, s, run);
         s += run;
         if (!*s)
             break;
@@ -85,12 +100,12 @@ static void fb_text_cut(buf_t *b, const char *s, size_t max)
 {
     size_t n = strlen(s);
     if (n <= max) {
-        buf_html(b, s, n);
+        fb_html(b, s, n);
         return;
     }
     while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
         max--;
-    buf_html(b, s, max);
+    fb_html(b, s, max);
     buf_puts(b, "\xE2\x80\xA6");
 }
 
@@ -128,8 +143,11 @@ void feedback_view_entries(buf_t *b, http_request_t *req, const browse_entry_t *
         buf_puts(b, " ");
         html_time(b, req, e->at);
         buf_puts(b, "</div>");
-        if (e->kind == 1 && *e->title)
-            buf_printf(b, "<p class=\"fb-title\">%h</p>", e->title);
+        if (e->kind == 1 && *e->title) {
+            buf_puts(b, "<p class=\"fb-title\">");
+            fb_html(b, e->title, strlen(e->title));
+            buf_puts(b, "</p>");
+        }
         buf_puts(b, "<p class=\"fb-text\">");
         if (e->snippet)
             fb_snippet(b, e->snippet);
@@ -493,10 +511,16 @@ static cx_result fb_entry_page(http_request_t *req, http_response_t *res, int ki
     html_page_head(b, t ? t : "", NULL);
     buf_printf(b, "<section class=\"card fb-detail\"><h2 class=\"section-title\">%h</h2>",
                web_t(req, kind == 0 ? T_FB_COMMENT : T_FB_TEXT));
-    if (kind == 1 && *e->title)
-        buf_printf(b, "<p class=\"fb-title\">%h</p>", e->title);
-    if (e->text && *e->text)
-        buf_printf(b, "<blockquote class=\"fb-quote\">%h</blockquote>", e->text);
+    if (kind == 1 && *e->title) {
+        buf_puts(b, "<p class=\"fb-title\">");
+        fb_html(b, e->title, strlen(e->title));
+        buf_puts(b, "</p>");
+    }
+    if (e->text && *e->text) {
+        buf_puts(b, "<blockquote class=\"fb-quote\">");
+        fb_html(b, e->text, strlen(e->text));
+        buf_puts(b, "</blockquote>");
+    }
     else
         buf_printf(b, "<p class=\"muted\">%h</p>", web_t(req, T_FB_NO_COMMENT));
     buf_printf(b, "</section><section class=\"card\"><h2 class=\"section-title\">%h</h2><dl "
@@ -544,9 +568,11 @@ static cx_result fb_entry_page(http_request_t *req, http_response_t *res, int ki
             const browse_answer_t *a = &job.answers[i];
             buf_printf(b, "<tr><td>%h</td><td>", fb_label(req, a));
             if (a->text)
-                buf_printf(b, "%h", a->text);
+                fb_html(b, a->text, strlen(a->text));
+            else if (a->has_number && a->number == (double)(long long)a->number)
+                buf_printf(b, "%lld", (long long)a->number);
             else if (a->has_number)
-                buf_printf(b, "%g", a->number);
+                buf_printf(b, "%.2f", a->number);
             buf_puts(b, "</td></tr>");
         }
         buf_puts(b, "</tbody></table></div></section>");
