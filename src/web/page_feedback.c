@@ -547,7 +547,9 @@ static cx_result fb_entry_page(http_request_t *req, http_response_t *res, int ki
         buf_printf(b, "%h", web_t(req, T_FB_ANONYMOUS));
     else if (req->auth.caps & (CAP_CASES | CAP_ANALYSE))
         buf_printf(b, "<a href=\"/customers/%lld\">%h</a> <span class=\"muted mono\">%h</span>",
-                   (long long)e->customer_id, e->customer_name, e->customer_external_id);
+                   (long long)e->customer_id,
+                   *e->customer_name ? e->customer_name : e->customer_external_id,
+                   e->customer_external_id);
     else
         buf_printf(b, "%h <span class=\"muted mono\">%h</span>", e->customer_name,
                    e->customer_external_id);
