@@ -92,6 +92,9 @@ LIB_OBJECTS := $(LIB_SOURCES:%.c=build/%.o)
 build/bench/%: bench/metrics/%.c $(LIB_OBJECTS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJECTS) $(LIBS)
+build/bench/search_bench: bench/search/search_bench.c $(LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJECTS) $(LIBS)
 
 # Fuzzers (libFuzzer, clang): one per parser under tests/fuzz; `make fuzz`
 # builds them, docs/internals/csv.md says how to run them.

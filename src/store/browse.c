@@ -486,3 +486,21 @@ bool browse_cursor_parse(const char *text, browse_cursor_t *out)
     out->id = id;
     return true;
 }
+
+cx_result browse_count_matching(db_conn_t *db, const char *match, int64_t *n)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT count(*) FROM responses_fts WHERE responses_fts MATCH ?1");
+    if (!st)
+        return CX_ERR_STORE;
+    db_bind_text(st, 1, match);
+    return db_query_int(st, n);
+}
+
+cx_result browse_count_like(db_conn_t *db, const char *pattern, int64_t *n)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT count(*) FROM responses WHERE comment LIKE ?1");
+    if (!st)
+        return CX_ERR_STORE;
+    db_bind_text(st, 1, pattern);
+    return db_query_int(st, n);
+}

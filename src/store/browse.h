@@ -129,6 +129,12 @@ cx_result browse_customer_get(db_conn_t *db, arena_t *arena, int64_t id, browse_
 cx_result browse_customers(db_conn_t *db, arena_t *arena, const char *text, int64_t after_id,
                            int limit, browse_customer_t **out, size_t *count);
 
+/* How many response comments match: through the full-text index (match
+ * from search_match_query), or by a plain LIKE pattern scan of every
+ * comment. For the benchmark (bench/search) and diagnostics. */
+cx_result browse_count_matching(db_conn_t *db, const char *match, int64_t *n);
+cx_result browse_count_like(db_conn_t *db, const char *pattern, int64_t *n);
+
 /* The text form of a cursor ("AT.KIND.ID") and back; false for text that
  * is not one. */
 const char *browse_cursor_format(arena_t *arena, const browse_cursor_t *c);
