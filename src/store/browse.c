@@ -58,8 +58,8 @@
 #define BR_F_ORDER " ORDER BY f.received_at DESC, f.id DESC LIMIT ?14"
 
 /* Snippets: up to 16 words around the matches, the markers of search.h. */
-#define BR_R_SNIPPET ", snippet(responses_fts, 0, char(1), char(2), '\xE2\x80\xA6', 16)"
-#define BR_F_SNIPPET ", snippet(feedback_fts, -1, char(1), char(2), '\xE2\x80\xA6', 16)"
+#define BR_R_SNIPPET "snippet(responses_fts, 0, char(1), char(2), '\xE2\x80\xA6', 16)"
+#define BR_F_SNIPPET "snippet(feedback_fts, -1, char(1), char(2), '\xE2\x80\xA6', 16)"
 
 static const char *br_dup(arena_t *a, db_stmt_t *st, int col, bool *nomem)
 {
@@ -171,7 +171,7 @@ static cx_result br_run(db_stmt_t *st, arena_t *a, int kind, bool snippet, brows
 static db_stmt_t *br_prepare_responses(db_conn_t *db, const browse_filter_t *f)
 {
     if (f->match)
-        return db_prepare(db, BR_R_COLS BR_R_SNIPPET
+        return db_prepare(db, BR_R_COLS ", NULL"
                           " FROM responses_fts JOIN responses r ON r.id = responses_fts.rowid"
                           BR_R_JOINS " WHERE responses_fts MATCH ?16 AND" BR_R_WHERE BR_R_ORDER);
     if (f->customer_id)
@@ -184,7 +184,7 @@ static db_stmt_t *br_prepare_responses(db_conn_t *db, const browse_filter_t *f)
 static db_stmt_t *br_prepare_feedback(db_conn_t *db, const browse_filter_t *f)
 {
     if (f->match)
-        return db_prepare(db, BR_F_COLS BR_F_SNIPPET
+        return db_prepare(db, BR_F_COLS ", NULL"
                           " FROM feedback_fts JOIN feedback_items f ON f.id = feedback_fts.rowid"
                           BR_F_JOINS " WHERE feedback_fts MATCH ?16 AND" BR_F_WHERE BR_F_ORDER);
     if (f->customer_id)
@@ -192,6 +192,36 @@ static db_stmt_t *br_prepare_feedback(db_conn_t *db, const browse_filter_t *f)
                               " WHERE f.customer_id = ?5 AND" BR_F_WHERE BR_F_ORDER);
     return db_prepare(db, BR_F_COLS ", NULL FROM feedback_items f" BR_F_JOINS " WHERE" BR_F_WHERE
                           BR_F_ORDER);
+}
+
+/* The snippets of the entries of a page, one lookup each: computing them
+ * in the listing query would make one for every match before the sort
+ * keeps a page of them. */
+static cx_result br_snippets(db_conn_t *db, arena_t *a, const char *match, browse_entry_t *e,
+                             size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        db_stmt_t *st =
+            e[i].kind == 0
+                ? db_prepare(db, "SELECT " BR_R_SNIPPET
+                             " FROM responses_fts WHERE responses_fts MATCH ?1 AND rowid = ?2")
+                : db_prepare(db, "SELECT " BR_F_SNIPPET
+                             " FROM feedback_fts WHERE feedback_fts MATCH ?1 AND rowid = ?2");
+        if (!st)
+            return CX_ERR_STORE;
+        db_bind_text(st, 1, match);
+        db_bind_int(st, 2, e[i].id);
+        db_step_result r = db_step(st);
+        bool nomem = false;
+        if (r == DB_ROW && !db_column_is_null(st, 0))
+            e[i].snippet = br_dup(a, st, 0, &nomem);
+        db_done(st);
+        if (r != DB_ROW && r != DB_DONE)
+            return CX_ERR_STORE;
+        if (nomem)
+            return CX_ERR_NOMEM;
+    }
+    return CX_OK;
 }
 
 /* Newest first: time, then feedback before responses, then id. */
@@ -259,6 +289,8 @@ cx_result browse_list(db_conn_t *db, arena_t *arena, const browse_filter_t *f,
         *more = true;
         n = (size_t)limit;
     }
+    if (f->match && (rc = br_snippets(db, arena, f->match, merged, n)))
+        return rc;
     *out = merged;
     *count = n;
     return CX_OK;
