@@ -171,9 +171,13 @@ static cx_result br_run(db_stmt_t *st, arena_t *a, int kind, bool snippet, brows
 static db_stmt_t *br_prepare_responses(db_conn_t *db, const browse_filter_t *f)
 {
     if (f->match)
-        return db_prepare(db, BR_R_COLS ", NULL"
+        /* the page's ids first, so the sort of every match carries an id
+         * and a time, not the whole row */
+        return db_prepare(db, BR_R_COLS ", NULL FROM (SELECT r.id AS page_id"
                           " FROM responses_fts JOIN responses r ON r.id = responses_fts.rowid"
-                          BR_R_JOINS " WHERE responses_fts MATCH ?16 AND" BR_R_WHERE BR_R_ORDER);
+                          BR_R_JOINS " WHERE responses_fts MATCH ?16 AND" BR_R_WHERE BR_R_ORDER
+                          ") page JOIN responses r ON r.id = page.page_id" BR_R_JOINS
+                          " ORDER BY r.submitted_at DESC, r.id DESC");
     if (f->customer_id)
         return db_prepare(db, BR_R_COLS ", NULL FROM responses r" BR_R_JOINS
                               " WHERE r.customer_id = ?5 AND" BR_R_WHERE BR_R_ORDER);
@@ -184,9 +188,11 @@ static db_stmt_t *br_prepare_responses(db_conn_t *db, const browse_filter_t *f)
 static db_stmt_t *br_prepare_feedback(db_conn_t *db, const browse_filter_t *f)
 {
     if (f->match)
-        return db_prepare(db, BR_F_COLS ", NULL"
+        return db_prepare(db, BR_F_COLS ", NULL FROM (SELECT f.id AS page_id"
                           " FROM feedback_fts JOIN feedback_items f ON f.id = feedback_fts.rowid"
-                          BR_F_JOINS " WHERE feedback_fts MATCH ?16 AND" BR_F_WHERE BR_F_ORDER);
+                          BR_F_JOINS " WHERE feedback_fts MATCH ?16 AND" BR_F_WHERE BR_F_ORDER
+                          ") page JOIN feedback_items f ON f.id = page.page_id" BR_F_JOINS
+                          " ORDER BY f.received_at DESC, f.id DESC");
     if (f->customer_id)
         return db_prepare(db, BR_F_COLS ", NULL FROM feedback_items f" BR_F_JOINS
                               " WHERE f.customer_id = ?5 AND" BR_F_WHERE BR_F_ORDER);
