@@ -132,3 +132,24 @@ Test(search, the_index_follows_insert_update_and_delete)
     store_close(s);
     test_db_remove(&t);
 }
+
+Test(search, the_migration_indexes_rows_that_exist_already)
+{
+    test_db_t t;
+    test_db_make(&t);
+    /* a database from before the search migration, with a comment */
+    store_t *s = test_db_open(&t, store_schema_latest() - 1);
+    index_job_t j = {0};
+    cr_assert_eq(store_write(s, write_job, &j), CX_OK);
+    store_close(s);
+    s = test_db_open(&t, 0);
+    cr_assert_eq(store_schema_version(s), store_schema_latest());
+    cr_assert_eq(store_read(s, count_job, &j), CX_OK);
+    cr_assert_eq(j.n, 1, "%lld matches after the migration", (long long)j.n);
+    j.step = 1; /* and the triggers run from then on */
+    cr_assert_eq(store_write(s, write_job, &j), CX_OK);
+    cr_assert_eq(store_read(s, count_job, &j), CX_OK);
+    cr_assert_eq(j.n, 0);
+    store_close(s);
+    test_db_remove(&t);
+}
