@@ -562,7 +562,7 @@ static cx_result fb_entry_page(http_request_t *req, http_response_t *res, int ki
         fb_dl_row(b, req, T_DIM_LANGUAGE, e->language);
     buf_puts(b, "</dl></section>");
     if (kind == 0 && job.nanswers > 0) {
-        buf_printf(b, "<section class=\"card flush\"><h2 class=\"section-title\">%h</h2>"
+        buf_printf(b, "<h2 class=\"section-title\">%h</h2><section class=\"card flush\">"
                       "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">%h</th>"
                       "<th scope=\"col\">%h</th></tr></thead><tbody>",
                    web_t(req, T_FB_ANSWERS), web_t(req, T_FB_QUESTION), web_t(req, T_FB_ANSWER));
