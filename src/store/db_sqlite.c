@@ -154,6 +154,24 @@ static int search_register_tokenizer(sqlite3 *db)
     return api->xCreateTokenizer(api, "cxfold", api, &methods, NULL);
 }
 
+/* Every connection of the process gets the tokenizer (an automatic
+ * extension), not only the store's: a tool or test that opens the file
+ * with plain sqlite3_open can still write rows the triggers index. */
+static int search_auto_extension(sqlite3 *db, char **errmsg, const sqlite3_api_routines *api)
+{
+    (void)errmsg;
+    (void)api;
+    return search_register_tokenizer(db);
+}
+
+static int search_auto_rc = SQLITE_OK;
+
+static void search_auto_register(void)
+{
+    /* SQLite's documented way to pass the entry point: through void (*)(void) */
+    search_auto_rc = sqlite3_auto_extension((void (*)(void))search_auto_extension);
+}
+
 /* Runs SQL without results (pragmas, DDL, transaction control). */
 static int conn_exec(db_conn_t *db, const char *sql)
 {
@@ -170,6 +188,12 @@ static cx_result conn_open(const char *path, bool writer, bool create, db_conn_t
                            char *errbuf, size_t errlen)
 {
     *out = NULL;
+    static pthread_once_t search_once = PTHREAD_ONCE_INIT;
+    pthread_once(&search_once, search_auto_register);
+    if (search_auto_rc != SQLITE_OK) {
+        snprintf(errbuf, errlen, "%s: cannot register the search tokenizer", path);
+        return CX_ERR_STORE;
+    }
     db_conn_t *db = calloc(1, sizeof *db);
     if (!db)
         return CX_ERR_NOMEM;
@@ -185,13 +209,6 @@ static cx_result conn_open(const char *path, bool writer, bool create, db_conn_t
     }
     sqlite3_extended_result_codes(db->handle, 1);
     sqlite3_busy_timeout(db->handle, 10000);
-    /* the full-text index's tokenizer, before any migration or trigger
-     * can need it (search.h) */
-    if (search_register_tokenizer(db->handle) != SQLITE_OK) {
-        snprintf(errbuf, errlen, "%s: cannot register the search tokenizer", path);
-        conn_close(db);
-        return CX_ERR_STORE;
-    }
     db->cache_size = 64;
     db->cache = calloc(db->cache_size, sizeof *db->cache);
     if (!db->cache) {

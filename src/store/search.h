@@ -11,10 +11,11 @@
  *
  * The tokenizer "cxfold" wraps SQLite's unicode61 (which finds the word
  * boundaries and the byte offsets that snippet() needs) and folds each
- * token it yields. It is registered on every connection the store opens
- * (db_sqlite.c), before the migrations run, so the triggers that keep the
- * index in sync stay plain SQL. A connection without it (the sqlite3 shell)
- * cannot write comments into an indexed table.
+ * token it yields. db_sqlite.c registers it as an automatic extension
+ * before the store opens its first connection, so every connection of the
+ * process has it (before the migrations run) and the triggers that keep
+ * the index in sync stay plain SQL. A connection of another process
+ * without it (the sqlite3 shell) cannot write to an indexed table.
  *
  * User text never reaches FTS5 as query syntax: search_match_query keeps
  * only the words, quotes each one, and marks the last as a prefix.
