@@ -181,6 +181,9 @@ static db_stmt_t *br_prepare_responses(db_conn_t *db, const browse_filter_t *f)
     if (f->customer_id)
         return db_prepare(db, BR_R_COLS ", NULL FROM responses r" BR_R_JOINS
                               " WHERE r.customer_id = ?5 AND" BR_R_WHERE BR_R_ORDER);
+    if (f->survey_id) /* the survey's time index gives the order */
+        return db_prepare(db, BR_R_COLS ", NULL FROM responses r" BR_R_JOINS
+                              " WHERE r.survey_id = ?1 AND" BR_R_WHERE BR_R_ORDER);
     return db_prepare(db, BR_R_COLS ", NULL FROM responses r" BR_R_JOINS " WHERE" BR_R_WHERE
                           BR_R_ORDER);
 }
@@ -469,8 +472,8 @@ cx_result browse_customers(db_conn_t *db, arena_t *arena, const char *text, int6
     if (!*out)
         return CX_ERR_NOMEM;
     db_stmt_t *st = db_prepare(
-        db, BR_C_COLS " WHERE (?1 IS NULL OR instr(lower(c.name), lower(?1)) > 0"
-                      " OR instr(lower(coalesce(c.external_id, '')), lower(?1)) > 0)"
+        db, BR_C_COLS " WHERE (?1 IS NULL OR instr(cx_fold(c.name), cx_fold(?1)) > 0"
+                      " OR instr(cx_fold(coalesce(c.external_id, '')), cx_fold(?1)) > 0)"
                       " AND c.id > ?2 ORDER BY c.id LIMIT ?3");
     if (!st)
         return CX_ERR_STORE;

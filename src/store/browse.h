@@ -124,8 +124,9 @@ typedef struct browse_customer {
     int64_t responses, feedback_items;
 } browse_customer_t;
 cx_result browse_customer_get(db_conn_t *db, arena_t *arena, int64_t id, browse_customer_t *out);
-/* Customers whose name or external id contains text (ignoring case for
- * ASCII letters; NULL or "" for all), by id, the page after after_id. */
+/* Customers whose name or external id contains text (ignoring case and
+ * diacritics, as search_fold does; NULL or "" for all), by id, the page
+ * after after_id. */
 cx_result browse_customers(db_conn_t *db, arena_t *arena, const char *text, int64_t after_id,
                            int limit, browse_customer_t **out, size_t *count);
 

@@ -154,6 +154,37 @@ static int search_register_tokenizer(sqlite3 *db)
     return api->xCreateTokenizer(api, "cxfold", api, &methods, NULL);
 }
 
+/* cx_fold(text): the folded form of a text (search_fold), for searches
+ * outside the full-text index (customer names). NULL stays NULL; text that
+ * cannot be folded is returned as it is. */
+static void search_fold_function(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const char *text = (const char *)sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    if (!text) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    size_t cap = (size_t)n * 18 + 16;
+    char *out = sqlite3_malloc64(cap);
+    if (!out) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    int len = search_fold(text, (size_t)n, out, cap);
+    if (len < 0) {
+        sqlite3_free(out);
+        sqlite3_result_text(ctx, text, n, SQLITE_TRANSIENT);
+        return;
+    }
+    sqlite3_result_text(ctx, out, len, sqlite3_free);
+}
+
 /* Every connection of the process gets the tokenizer (an automatic
  * extension), not only the store's: a tool or test that opens the file
  * with plain sqlite3_open can still write rows the triggers index. */
@@ -161,7 +192,12 @@ static int search_auto_extension(sqlite3 *db, char **errmsg, const sqlite3_api_r
 {
     (void)errmsg;
     (void)api;
-    return search_register_tokenizer(db);
+    int rc = search_register_tokenizer(db);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "cx_fold", 1,
+                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                     search_fold_function, NULL, NULL);
+    return rc;
 }
 
 static int search_auto_rc = SQLITE_OK;

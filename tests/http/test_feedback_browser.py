@@ -7,6 +7,8 @@ the whole history; hostile comment text is escaped everywhere, including
 inside search snippets.
 """
 import re
+import sqlite3
+import unicodedata
 
 import pytest
 
@@ -23,6 +25,7 @@ def srv(tmp_path_factory):
     harness.run_ok(["user", "add", "--db", db, "--name", "admin", "--role", "admin",
                     "--password-stdin"], input=harness.ADMIN_PASSWORD + "\n")
     server = harness.Server(db, d).start()
+    server.db_path = db
     api = server.api(role="manager")
     server.ids = []
     for i, text in enumerate(XSS):
@@ -139,3 +142,27 @@ def test_viewer_sees_feedback_but_not_customer_pages(srv):
     assert r.status_code == 200
     assert 'href="/customers/' not in r.text
     assert v.get("/customers/%d" % srv.customer).status_code == 403
+
+
+def plain(text):
+    """What someone types without Polish letters: no marks, ł as l."""
+    text = text.replace("ł", "l").replace("Ł", "L")
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(ch))
+
+
+def test_customer_search_ignores_case_and_diacritics(srv):
+    con = sqlite3.connect(srv.db_path)
+    try:
+        rows = con.execute("SELECT id, name FROM customers WHERE name LIKE '%ł%'"
+                           " OR name LIKE '%ó%' OR name LIKE '%ś%' LIMIT 3").fetchall()
+    finally:
+        con.close()
+    assert rows, "gen makes Polish names"
+    c = srv.admin()
+    for cid, name in rows:
+        typed = plain(name).upper()
+        assert typed != name
+        r = c.get("/customers", params={"q": typed})
+        assert r.status_code == 200
+        assert 'href="/customers/%d"' % cid in r.text, (name, typed)
