@@ -156,14 +156,13 @@ void feedback_view_entries(buf_t *b, http_request_t *req, const browse_entry_t *
         else
             buf_printf(b, "<span class=\"muted\">%h</span>", web_t(req, T_FB_NO_COMMENT));
         buf_puts(b, "</p><p class=\"fb-meta muted\">");
-        if (show_customer) {
+        /* who said it is personal data: shown to those who may open
+         * customer records (the rule of /customers), not to viewers */
+        if (show_customer && customer_links) {
             if (!e->customer_id)
                 buf_printf(b, "<span>%h</span>", web_t(req, T_FB_ANONYMOUS));
-            else if (customer_links)
-                buf_printf(b, "<a href=\"/customers/%lld\">%h</a>", (long long)e->customer_id,
-                           *e->customer_name ? e->customer_name : e->customer_external_id);
             else
-                buf_printf(b, "<span>%h</span>",
+                buf_printf(b, "<a href=\"/customers/%lld\">%h</a>", (long long)e->customer_id,
                            *e->customer_name ? e->customer_name : e->customer_external_id);
         }
         if (*e->touchpoint)
@@ -542,18 +541,18 @@ static cx_result fb_entry_page(http_request_t *req, http_response_t *res, int ki
             buf_puts(b, "</dd>");
         }
     }
-    buf_printf(b, "<dt>%h</dt><dd>", web_t(req, T_FB_CUSTOMER));
-    if (!e->customer_id)
-        buf_printf(b, "%h", web_t(req, T_FB_ANONYMOUS));
-    else if (req->auth.caps & (CAP_CASES | CAP_ANALYSE))
-        buf_printf(b, "<a href=\"/customers/%lld\">%h</a> <span class=\"muted mono\">%h</span>",
-                   (long long)e->customer_id,
-                   *e->customer_name ? e->customer_name : e->customer_external_id,
-                   e->customer_external_id);
-    else
-        buf_printf(b, "%h <span class=\"muted mono\">%h</span>", e->customer_name,
-                   e->customer_external_id);
-    buf_puts(b, "</dd>");
+    if (req->auth.caps & (CAP_CASES | CAP_ANALYSE)) { /* personal data, as on /customers */
+        buf_printf(b, "<dt>%h</dt><dd>", web_t(req, T_FB_CUSTOMER));
+        if (!e->customer_id)
+            buf_printf(b, "%h", web_t(req, T_FB_ANONYMOUS));
+        else
+            buf_printf(b, "<a href=\"/customers/%lld\">%h</a> <span class=\"muted mono\">%h"
+                          "</span>",
+                       (long long)e->customer_id,
+                       *e->customer_name ? e->customer_name : e->customer_external_id,
+                       e->customer_external_id);
+        buf_puts(b, "</dd>");
+    }
     if (*e->touchpoint)
         fb_dl_row(b, req, T_DIM_TOUCHPOINT, e->touchpoint);
     if (*e->channel)

@@ -138,9 +138,13 @@ def test_viewer_sees_feedback_but_not_customer_pages(srv):
     srv.add_user("view1", "viewer")
     v = srv.client()
     v.login("view1", harness.USER_PASSWORD)
-    r = v.get("/feedback")
+    r = v.get("/feedback", params={"q": "hipopotam"})
     assert r.status_code == 200
+    assert 'href="/feedback/responses/%d"' % srv.ids[0] in r.text
     assert 'href="/customers/' not in r.text
+    assert "HIST-9" not in r.text, "who said it is personal data"
+    r = v.get("/feedback/responses/%d" % srv.ids[0])
+    assert r.status_code == 200 and "HIST-9" not in r.text
     assert v.get("/customers/%d" % srv.customer).status_code == 403
 
 
