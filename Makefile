@@ -14,6 +14,7 @@ CC        := gcc
 endif
 SAN_CC    ?= clang
 PKGS      := libmicrohttpd sqlite3 jansson libsodium gsl
+PKGS      += libutf8proc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -89,6 +90,9 @@ build/asan/tests/%: tests/unit/%.c $(SAN_LIB_OBJECTS)
 
 LIB_OBJECTS := $(LIB_SOURCES:%.c=build/%.o)
 build/bench/%: bench/metrics/%.c $(LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJECTS) $(LIBS)
+build/bench/search_bench: bench/search/search_bench.c $(LIB_OBJECTS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJECTS) $(LIBS)
 

@@ -28,6 +28,7 @@
 
 #include "store/db.h"
 #include "store/schema.h"
+#include "store/search.h"
 #include "store/store.h"
 #include "sys/log.h"
 
@@ -61,6 +62,152 @@ static void conn_close(db_conn_t *db)
     free(db);
 }
 
+/* --- the cxfold tokenizer of the full-text index (search.h) ------------
+ * It wraps unicode61, which finds the words and their byte offsets (what
+ * snippet() needs), and folds each token with search_fold. A token that
+ * fails to fold is indexed as unicode61 gave it, never dropped. */
+
+typedef struct search_tokenizer {
+    fts5_tokenizer inner_api;
+    Fts5Tokenizer *inner;
+} search_tokenizer_t;
+
+typedef struct search_token_ctx {
+    void *ctx;
+    int (*x_token)(void *, int, const char *, int, int, int);
+} search_token_ctx_t;
+
+static int search_tok_create(void *api_ptr, const char **args, int nargs, Fts5Tokenizer **out)
+{
+    fts5_api *api = api_ptr;
+    *out = NULL;
+    search_tokenizer_t *t = sqlite3_malloc(sizeof *t);
+    if (!t)
+        return SQLITE_NOMEM;
+    memset(t, 0, sizeof *t);
+    void *inner_ctx = NULL;
+    int rc = api->xFindTokenizer(api, "unicode61", &inner_ctx, &t->inner_api);
+    /* unicode61 finds words and removes most marks already; the folding
+     * here adds what it leaves (ł, compatibility forms) */
+    static const char *defaults[] = {"remove_diacritics", "2"};
+    if (rc == SQLITE_OK)
+        rc = t->inner_api.xCreate(inner_ctx, nargs ? args : defaults, nargs ? nargs : 2, &t->inner);
+    if (rc != SQLITE_OK) {
+        sqlite3_free(t);
+        return rc;
+    }
+    *out = (Fts5Tokenizer *)t;
+    return SQLITE_OK;
+}
+
+static void search_tok_delete(Fts5Tokenizer *tok)
+{
+    search_tokenizer_t *t = (search_tokenizer_t *)tok;
+    if (!t)
+        return;
+    if (t->inner)
+        t->inner_api.xDelete(t->inner);
+    sqlite3_free(t);
+}
+
+static int search_tok_token(void *ctx, int flags, const char *token, int ntoken, int start,
+                            int end)
+{
+    search_token_ctx_t *c = ctx;
+    char small[256];
+    int n = ntoken >= 0 ? search_fold(token, (size_t)ntoken, small, sizeof small) : -1;
+    if (n >= 0)
+        return c->x_token(c->ctx, flags, small, n, start, end);
+    /* long or odd: try once with room for the longest decompositions */
+    size_t cap = (size_t)(ntoken > 0 ? ntoken : 0) * 18 + 16;
+    char *big = sqlite3_malloc64(cap);
+    if (!big)
+        return SQLITE_NOMEM;
+    n = search_fold(token, (size_t)ntoken, big, cap);
+    int rc = n >= 0 ? c->x_token(c->ctx, flags, big, n, start, end)
+                    : c->x_token(c->ctx, flags, token, ntoken, start, end);
+    sqlite3_free(big);
+    return rc;
+}
+
+static int search_tok_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
+                               int ntext, int (*x_token)(void *, int, const char *, int, int, int))
+{
+    search_tokenizer_t *t = (search_tokenizer_t *)tok;
+    search_token_ctx_t c = {.ctx = ctx, .x_token = x_token};
+    return t->inner_api.xTokenize(t->inner, &c, flags, text, ntext, search_tok_token);
+}
+
+static int search_register_tokenizer(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK || !api)
+        return rc != SQLITE_OK ? rc : SQLITE_ERROR;
+    static fts5_tokenizer methods = {search_tok_create, search_tok_delete, search_tok_tokenize};
+    return api->xCreateTokenizer(api, "cxfold", api, &methods, NULL);
+}
+
+/* cx_fold(text): the folded form of a text (search_fold), for searches
+ * outside the full-text index (customer names). NULL stays NULL; text that
+ * cannot be folded is returned as it is. */
+static void search_fold_function(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const char *text = (const char *)sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    if (!text) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    size_t cap = (size_t)n * 18 + 16;
+    char *out = sqlite3_malloc64(cap);
+    if (!out) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    int len = search_fold(text, (size_t)n, out, cap);
+    if (len < 0) {
+        sqlite3_free(out);
+        sqlite3_result_text(ctx, text, n, SQLITE_TRANSIENT);
+        return;
+    }
+    sqlite3_result_text(ctx, out, len, sqlite3_free);
+}
+
+/* Every connection of the process gets the tokenizer (an automatic
+ * extension), not only the store's: a tool or test that opens the file
+ * with plain sqlite3_open can still write rows the triggers index. */
+static int search_auto_extension(sqlite3 *db, char **errmsg, const sqlite3_api_routines *api)
+{
+    (void)errmsg;
+    (void)api;
+    int rc = search_register_tokenizer(db);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "cx_fold", 1,
+                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                     search_fold_function, NULL, NULL);
+    return rc;
+}
+
+static int search_auto_rc = SQLITE_OK;
+
+static void search_auto_register(void)
+{
+    /* SQLite's documented way to pass the entry point: through void (*)(void) */
+    search_auto_rc = sqlite3_auto_extension((void (*)(void))search_auto_extension);
+}
+
 /* Runs SQL without results (pragmas, DDL, transaction control). */
 static int conn_exec(db_conn_t *db, const char *sql)
 {
@@ -77,6 +224,12 @@ static cx_result conn_open(const char *path, bool writer, bool create, db_conn_t
                            char *errbuf, size_t errlen)
 {
     *out = NULL;
+    static pthread_once_t search_once = PTHREAD_ONCE_INIT;
+    pthread_once(&search_once, search_auto_register);
+    if (search_auto_rc != SQLITE_OK) {
+        snprintf(errbuf, errlen, "%s: cannot register the search tokenizer", path);
+        return CX_ERR_STORE;
+    }
     db_conn_t *db = calloc(1, sizeof *db);
     if (!db)
         return CX_ERR_NOMEM;

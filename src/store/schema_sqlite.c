@@ -343,12 +343,55 @@ static const char migration_4_response_resume[] =
     "  token_hash TEXT NOT NULL UNIQUE,"
     "  created_at INTEGER NOT NULL"
     ");";
+/* Full-text search over response comments and feedback items (search.h):
+ * FTS5 indexes that read their text from the tables themselves (external
+ * content), kept in step by triggers. A row is in the index exactly when
+ * it has text: the triggers remove the old text and add the new one, so an
+ * erasure that sets a comment to NULL leaves nothing searchable behind.
+ * The tokenizer cxfold is registered by the store on every connection. The
+ * last statements index the rows that exist already. */
+static const char migration_5_search[] =
+    "CREATE VIRTUAL TABLE responses_fts USING fts5("
+    "  comment, content='responses', content_rowid='id', tokenize='cxfold');"
+    "CREATE TRIGGER responses_fts_insert AFTER INSERT ON responses"
+    "  WHEN new.comment IS NOT NULL BEGIN"
+    "  INSERT INTO responses_fts (rowid, comment) VALUES (new.id, new.comment);"
+    "END;"
+    "CREATE TRIGGER responses_fts_delete AFTER DELETE ON responses"
+    "  WHEN old.comment IS NOT NULL BEGIN"
+    "  INSERT INTO responses_fts (responses_fts, rowid, comment)"
+    "    VALUES ('delete', old.id, old.comment);"
+    "END;"
+    "CREATE TRIGGER responses_fts_update AFTER UPDATE OF comment ON responses BEGIN"
+    "  INSERT INTO responses_fts (responses_fts, rowid, comment)"
+    "    SELECT 'delete', old.id, old.comment WHERE old.comment IS NOT NULL;"
+    "  INSERT INTO responses_fts (rowid, comment)"
+    "    SELECT new.id, new.comment WHERE new.comment IS NOT NULL;"
+    "END;"
+    "CREATE VIRTUAL TABLE feedback_fts USING fts5("
+    "  title, text, content='feedback_items', content_rowid='id', tokenize='cxfold');"
+    "CREATE TRIGGER feedback_fts_insert AFTER INSERT ON feedback_items BEGIN"
+    "  INSERT INTO feedback_fts (rowid, title, text) VALUES (new.id, new.title, new.text);"
+    "END;"
+    "CREATE TRIGGER feedback_fts_delete AFTER DELETE ON feedback_items BEGIN"
+    "  INSERT INTO feedback_fts (feedback_fts, rowid, title, text)"
+    "    VALUES ('delete', old.id, old.title, old.text);"
+    "END;"
+    "CREATE TRIGGER feedback_fts_update AFTER UPDATE OF title, text ON feedback_items BEGIN"
+    "  INSERT INTO feedback_fts (feedback_fts, rowid, title, text)"
+    "    VALUES ('delete', old.id, old.title, old.text);"
+    "  INSERT INTO feedback_fts (rowid, title, text) VALUES (new.id, new.title, new.text);"
+    "END;"
+    "INSERT INTO responses_fts (rowid, comment)"
+    "  SELECT id, comment FROM responses WHERE comment IS NOT NULL;"
+    "INSERT INTO feedback_fts (feedback_fts) VALUES ('rebuild');";
 
 static const char *const sqlite_migrations[] = {
     migration_1_accounts,
     migration_2_domain,
     migration_3_idempotency,
     migration_4_response_resume,
+    migration_5_search,
 };
 
 int schema_migration_count(void)

@@ -1,6 +1,7 @@
 /*
  * api_feedback.c — feedback items over the API: POST /api/v1/feedback
- * (CAP_MANAGE) and GET /api/v1/feedback/ID (CAP_VIEW); PUT and DELETE
+ * (CAP_MANAGE), GET /api/v1/feedback/ID (CAP_VIEW), the list GET
+ * /api/v1/feedback (CAP_ANALYSE, at the end of this file); PUT and DELETE
  * /api/v1/feedback/ID (CAP_MANAGE, audited). PUT is a partial update:
  * the keys given replace the stored ones (null clears an optional one),
  * the others stay. "customer" names the customer by external id (created
@@ -16,11 +17,16 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine.h"
 #include "store/accounts.h"
+#include "store/browse.h"
 #include "store/feedback.h"
 #include "store/import_refs.h"
+#include "store/search.h"
+#include "sys/tz.h"
 #include "web/pages.h"
 
 #define FEEDBACK_TEXT_MAX ((size_t)1 << 20)
@@ -388,4 +394,122 @@ cx_result api_feedback_delete(http_request_t *req, http_response_t *res)
         return rc;
     res->status = 204;
     return CX_OK;
+}
+
+/* --- GET /api/v1/feedback: the list ---------------------------------------
+ * Newest first, filtered like GET /api/v1/responses (source, touchpoint,
+ * channel, segment, customer, from, to) plus q, the full-text search over
+ * title and text; a page at a time with the opaque next_cursor. Relies on
+ * store/browse.h; q is turned into quoted words by search.h, never passed
+ * on as FTS syntax. */
+
+#define FEEDBACK_PAGE_DEFAULT 100
+#define FEEDBACK_PAGE_MAX 1000
+
+typedef struct feedback_list_job {
+    http_request_t *req;
+    browse_filter_t filter;
+    browse_entry_t *entries;
+    size_t count;
+    bool more;
+    store_feedback_t *items;
+} feedback_list_job_t;
+
+static cx_result feedback_list_job(db_conn_t *db, void *arg)
+{
+    feedback_list_job_t *j = arg;
+    arena_t *arena = &j->req->arena;
+    cx_result rc = browse_list(db, arena, &j->filter, &j->entries, &j->count, &j->more);
+    if (rc)
+        return rc;
+    j->items = arena_alloc(arena, (j->count ? j->count : 1) * sizeof *j->items);
+    if (!j->items)
+        return CX_ERR_NOMEM;
+    for (size_t i = 0; !rc && i < j->count; i++)
+        rc = store_feedback_get(db, arena, j->entries[i].id, &j->items[i]);
+    return rc;
+}
+
+/* A time bound as GET /api/v1/responses takes it: a local date (for `to`
+ * the start of the next day) or an ISO 8601 time. */
+static bool feedback_time_bound(const char *text, bool upper, int64_t *out)
+{
+    int32_t day;
+    if (engine_parse_day(text, &day)) {
+        *out = tz_day_start(upper ? day + 1 : day);
+        return true;
+    }
+    return http_parse_iso_time(text, out);
+}
+
+cx_result api_feedback_list(http_request_t *req, http_response_t *res)
+{
+    static const char *const known[] = {"source", "touchpoint", "channel", "segment", "customer",
+                                        "from",   "to",         "q",       "limit",   "cursor"};
+    for (size_t i = 0; i < req->query.count; i++) {
+        bool ok = false;
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            ok = ok || strcmp(req->query.items[i].name, known[k]) == 0;
+        if (!ok)
+            return http_fail(req, CX_ERR_INVALID,
+                             arena_strdup(&req->arena, req->query.items[i].name),
+                             "is not a known parameter");
+    }
+    feedback_list_job_t job = {.req = req};
+    browse_filter_t *f = &job.filter;
+    f->kind = BROWSE_FEEDBACK;
+    f->limit = FEEDBACK_PAGE_DEFAULT;
+    f->touchpoint = http_query(req, "touchpoint");
+    f->channel = http_query(req, "channel");
+    f->segment = http_query(req, "segment");
+    f->customer = http_query(req, "customer");
+    const char *text;
+    if ((text = http_query(req, "source"))) {
+        if (!store_feedback_source_valid(text))
+            return http_fail(req, CX_ERR_INVALID, "source",
+                             "must be one of complaint, ticket, review, call_note, chat, other");
+        f->source = text;
+    }
+    if ((text = http_query(req, "from")) &&
+        !(f->has_from = feedback_time_bound(text, false, &f->from)))
+        return http_fail(req, CX_ERR_INVALID, "from", "must be a date (YYYY-MM-DD) or a time");
+    if ((text = http_query(req, "to")) && !(f->has_to = feedback_time_bound(text, true, &f->to)))
+        return http_fail(req, CX_ERR_INVALID, "to", "must be a date (YYYY-MM-DD) or a time");
+    if ((text = http_query(req, "q"))) {
+        if (strlen(text) > 500)
+            return http_fail(req, CX_ERR_INVALID, "q", "is too long (at most 500 bytes)");
+        cx_result rc = search_match_query(&req->arena, text, &f->match);
+        if (rc)
+            return rc;
+    }
+    if ((text = http_query(req, "limit"))) {
+        char *end;
+        long v = strtol(text, &end, 10);
+        if (!*text || *end || v < 1 || v > FEEDBACK_PAGE_MAX)
+            return http_fail(req, CX_ERR_INVALID, "limit", "must be from 1 to 1000");
+        f->limit = (int)v;
+    }
+    if ((text = http_query(req, "cursor"))) {
+        if (!browse_cursor_parse(text, &f->cursor) || f->cursor.kind != 1)
+            return http_fail(req, CX_ERR_INVALID, "cursor", "is not a cursor this API gave");
+        f->has_cursor = true;
+    }
+    cx_result rc = store_read(req->store, feedback_list_job, &job);
+    if (rc)
+        return rc;
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < job.count; i++)
+        json_array_append_new(list, feedback_json(&req->arena, &job.items[i]));
+    json_t *doc = json_pack("{s:o}", "feedback", list);
+    if (!doc)
+        return CX_ERR_NOMEM;
+    if (job.more && job.count > 0) {
+        const browse_entry_t *last = &job.entries[job.count - 1];
+        browse_cursor_t c = {.at = last->at, .kind = last->kind, .id = last->id};
+        const char *cursor = browse_cursor_format(&req->arena, &c);
+        json_object_set_new(doc, "next_cursor", cursor ? json_string(cursor) : json_null());
+    } else {
+        json_object_set_new(doc, "next_cursor", json_null());
+    }
+    return http_json(req, res, 200, doc);
 }

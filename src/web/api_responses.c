@@ -32,8 +32,10 @@
 
 #include "core/secret.h"
 #include "store/accounts.h"
+#include "store/browse.h"
 #include "store/import_refs.h"
 #include "store/responses.h"
+#include "store/search.h"
 #include "store/surveys.h"
 #include "sys/tz.h"
 #include "web/pages.h"
@@ -657,6 +659,7 @@ typedef struct response_list_job {
     size_t count;
     store_response_t *rows;
     bool no_survey;
+    const char *match;   /* full-text query from q (search.h), NULL for none */
 } response_list_job_t;
 
 static cx_result response_list_job(db_conn_t *db, void *arg)
@@ -677,7 +680,9 @@ static cx_result response_list_job(db_conn_t *db, void *arg)
             return rc;
         j->filter.survey_id = s.id;
     }
-    cx_result rc = store_response_ids(db, arena, &j->filter, &j->ids, &j->count);
+    cx_result rc = j->match ? browse_response_ids_matching(db, arena, &j->filter, j->match,
+                                                           &j->ids, &j->count)
+                            : store_response_ids(db, arena, &j->filter, &j->ids, &j->count);
     if (rc)
         return rc;
     j->rows = arena_alloc(arena, (j->count ? j->count : 1) * sizeof *j->rows);
@@ -714,7 +719,8 @@ cx_result api_responses_list(http_request_t *req, http_response_t *res)
 {
     static const char *const known[] = {"survey",    "touchpoint", "channel", "segment",
                                         "customer",  "from",       "to",      "score_min",
-                                        "score_max", "limit",      "cursor"};
+                                        "score_max", "limit",      "cursor",
+                                        "q"};
     for (size_t i = 0; i < req->query.count; i++) {
         bool ok = false;
         for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
@@ -752,6 +758,14 @@ cx_result api_responses_list(http_request_t *req, http_response_t *res)
         if (!small_int(text, 1, RESPONSES_PAGE_MAX, &v))
             return http_fail(req, CX_ERR_INVALID, "limit", "must be from 1 to 1000");
         f->limit = (int)v;
+    }
+    if ((text = http_query(req, "q"))) {
+        if (strlen(text) > 500)
+            return http_fail(req, CX_ERR_INVALID, "q", "is too long (at most 500 bytes)");
+        /* the words only, quoted: q is never FTS syntax */
+        cx_result qrc = search_match_query(&req->arena, text, &job.match);
+        if (qrc)
+            return qrc;
     }
     if ((text = http_query(req, "cursor"))) {
         char *end;

@@ -70,4 +70,12 @@ WEB_HANDLER(api_customers_erase);
 WEB_HANDLER(api_feedback_update);
 WEB_HANDLER(api_feedback_delete);
 
+/* feedback browser, customers and the feedback list (full-text search) */
+WEB_HANDLER(page_feedback);
+WEB_HANDLER(page_feedback_response);
+WEB_HANDLER(page_feedback_item);
+WEB_HANDLER(page_customers);
+WEB_HANDLER(page_customer);
+WEB_HANDLER(api_feedback_list);
+
 #endif

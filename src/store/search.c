@@ -1,0 +1,134 @@
+/*
+ * search.c — folding and safe FTS5 MATCH queries (see search.h); the
+ * tokenizer that applies the folding inside SQLite is in db_sqlite.c.
+ *
+ * Relies on utf8proc for case folding, decomposition and character
+ * classes. Pure computation: no SQL. Must never produce a query built
+ * from anything but quoted words.
+ */
+#include "store/search.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "core/buf.h"
+
+/* Letters without a canonical decomposition that a reader still sees as
+ * a base letter with a mark. Applied before and after case folding. */
+static int32_t search_fold_extra(int32_t cp)
+{
+    switch (cp) {
+    case 0x0141: case 0x0142: return 'l'; /* Ł ł */
+    case 0x013F: case 0x0140: return 'l'; /* Ŀ ŀ */
+    case 0x0110: case 0x0111: return 'd'; /* Đ đ */
+    case 0x00D8: case 0x00F8: return 'o'; /* Ø ø */
+    case 0x0126: case 0x0127: return 'h'; /* Ħ ħ */
+    case 0x0166: case 0x0167: return 't'; /* Ŧ ŧ */
+    case 0x0131: return 'i';              /* ı */
+    default: return cp;
+    }
+}
+
+int search_fold(const char *in, size_t n, char *out, size_t cap)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)in;
+    size_t len = 0;
+    while (n > 0) {
+        if (*p < 0x80) {
+            if (len + 1 > cap)
+                return -1;
+            unsigned char c = *p;
+            out[len++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+            p++;
+            n--;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t used = utf8proc_iterate(p, (utf8proc_ssize_t)n, &cp);
+        if (used <= 0)
+            return -1;
+        p += used;
+        n -= (size_t)used;
+        utf8proc_int32_t parts[32];
+        utf8proc_ssize_t nparts = utf8proc_decompose_char(
+            search_fold_extra(cp), parts, 32,
+            UTF8PROC_CASEFOLD | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, NULL);
+        if (nparts < 0 || nparts > 32)
+            return -1;
+        for (utf8proc_ssize_t i = 0; i < nparts; i++) {
+            utf8proc_uint8_t enc[4];
+            utf8proc_ssize_t k = utf8proc_encode_char(search_fold_extra(parts[i]), enc);
+            if (len + (size_t)k > cap)
+                return -1;
+            memcpy(out + len, enc, (size_t)k);
+            len += (size_t)k;
+        }
+    }
+    return len > INT32_MAX ? -1 : (int)len;
+}
+
+/* A word character for the query builder: what unicode61 keeps in a
+ * token (letters, digits, marks, private use). Everything else separates
+ * words, which is also what strips the FTS5 operators out. */
+static bool search_word_char(int32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_CO:
+        return true;
+    default:
+        return false;
+    }
+}
+
+cx_result search_match_query(arena_t *arena, const char *text, const char **out)
+{
+    *out = NULL;
+    if (!text)
+        return CX_OK;
+    buf_t q;
+    buf_init(&q, 65536);
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
+    size_t n = strlen(text);
+    int words = 0;
+    bool in_word = false;
+    while (n > 0 && words <= SEARCH_MAX_WORDS) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t used = utf8proc_iterate(p, (utf8proc_ssize_t)n, &cp);
+        if (used <= 0) { /* invalid byte: a separator */
+            used = 1;
+            cp = ' ';
+        }
+        bool word = search_word_char(cp);
+        if (word && !in_word) {
+            if (words == SEARCH_MAX_WORDS)
+                break;
+            /* a word opens a quoted string; words hold no '"', so the
+             * quoting cannot be broken out of */
+            buf_puts(&q, words ? "\" \"" : "\"");
+            words++;
+        }
+        if (word)
+            buf_append(&q, p, (size_t)used);
+        in_word = word;
+        p += used;
+        n -= (size_t)used;
+    }
+    cx_result rc = CX_OK;
+    if (words > 0) {
+        buf_puts(&q, "\"*"); /* the last word is a prefix: search as you type */
+        if (buf_failed(&q))
+            rc = CX_ERR_INVALID;
+        else if (!(*out = arena_strdup(arena, buf_str(&q))))
+            rc = CX_ERR_NOMEM;
+    }
+    buf_free(&q);
+    return rc;
+}

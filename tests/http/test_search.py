@@ -1,0 +1,168 @@
+"""Full-text search (q) over response comments and feedback items, black box.
+
+Words typed without Polish or Romanian letters find the text that has them
+("zolw" finds "żółw", ZÓŁW and, as a prefix, "żółwiami"; "sa" finds both
+"șa" and "şa"); whatever is typed is only words, never FTS syntax, so
+hostile input is answered 200 with no crash; q combines with the other
+filters and with cursor paging, on GET /api/v1/responses and on the new
+GET /api/v1/feedback list.
+"""
+import pytest
+
+import harness
+
+COMMENTS = {
+    "plain": "Żółw by szybciej obsłużył zgłoszenie",
+    "upper": "ZÓŁW NA INFOLINII",
+    "prefix": "Jeżdżą jak żółwiami po mieście",
+    "lodz": "Salon w Łodzi zamknięty",
+    "ro_comma": "Mulțumesc pentru așteptare la ghișeu",
+    "ro_cedilla": "Mulţumesc, aşteptare prea lungă la ghişeu",
+}
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory):
+    d = tmp_path_factory.mktemp("search")
+    db = str(d / "gen.db")
+    harness.run_ok(["gen", "--db", db, "--responses", "500", "--seed", "5"], timeout=300)
+    harness.run_ok(["user", "add", "--db", db, "--name", "admin", "--role", "admin",
+                    "--password-stdin"], input=harness.ADMIN_PASSWORD + "\n")
+    server = harness.Server(db, d).start()
+    api = server.api(role="manager")
+    server.ids = {}
+    for name, comment in COMMENTS.items():
+        got = api.post("/api/v1/responses", {"survey": "nps-relacja", "score": 3,
+                                             "comment": comment, "customer": "SRCH-1",
+                                             "submitted_at": "2026-10-20T10:00:00Z"})
+        assert got.status_code == 201, got.text
+        server.ids[name] = got.json()["id"]
+    for i in range(5):
+        got = api.post("/api/v1/responses", {"survey": "nps-relacja", "score": 10,
+                                             "comment": "Kangurek numer %d" % i,
+                                             "submitted_at": "2026-10-2%dT10:00:00Z" % i})
+        assert got.status_code == 201, got.text
+    for i in range(3):
+        got = api.post("/api/v1/feedback", {"source": "complaint", "title": "Żółta faktura %d" % i,
+                                            "text": "Kangurek skarży się na fakturę",
+                                            "received_at": "2026-10-1%dT09:00:00Z" % i})
+        assert got.status_code == 201, got.text
+    yield server
+    server.stop()
+
+
+def search(srv, q, path="/api/v1/responses", **params):
+    params["q"] = q
+    got = srv.api(role="analyst").get(path, params=params)
+    assert got.status_code == 200, got.text
+    return got.json()
+
+
+def comments(srv, q, **params):
+    return {r["comment"] for r in search(srv, q, **params)["responses"]}
+
+
+def test_zolw_finds_zolw_without_diacritics_and_in_any_case(srv):
+    for q in ("zolw", "ZOLW", "żółw", "ŻÓŁW", "Zółw"):
+        found = comments(srv, q)
+        assert COMMENTS["plain"] in found and COMMENTS["upper"] in found, q
+        assert COMMENTS["lodz"] not in found
+
+
+def test_the_last_word_is_a_prefix(srv):
+    assert comments(srv, "zolwia") == {COMMENTS["prefix"]}
+    assert comments(srv, "jezdza zolwiami") == {COMMENTS["prefix"]}
+    assert COMMENTS["prefix"] in comments(srv, "zol")
+
+
+def test_polish_l_stroke_folds_in_both_cases(srv):
+    assert comments(srv, "lodzi") == {COMMENTS["lodz"]}
+    assert comments(srv, "ŁODZI") == {COMMENTS["lodz"]}
+
+
+def test_romanian_comma_and_cedilla_forms_find_each_other(srv):
+    both = {COMMENTS["ro_comma"], COMMENTS["ro_cedilla"]}
+    for q in ("asteptare", "așteptare", "aşteptare", "multumesc ghiseu", "MULŢUMESC"):
+        assert comments(srv, q) == both, q
+
+
+def test_words_are_anded(srv):
+    assert comments(srv, "zolw infolinii") == {COMMENTS["upper"]}
+    assert comments(srv, "zolw nieistniejaceslowo") == set()
+
+
+@pytest.mark.parametrize("q", [
+    '"', '""', '"zolw', 'zolw"', 'NEAR(zolw infolinii)', 'NEAR', '*', 'zolw*', '^zolw', '^',
+    'comment:zolw', '{comment}: zolw', '-zolw', '(zolw', 'zolw)', '((((', 'zolw OR kangurek',
+    'AND', 'NOT zolw', "'; DROP TABLE responses; --", '%_', '\\', '+', ':',
+    'a' * 500, 'ż' * 250, 'zolw ' * 40,
+])
+def test_hostile_queries_are_only_words(srv, q):
+    doc = search(srv, q)
+    assert isinstance(doc["responses"], list)
+    doc = search(srv, q, path="/api/v1/feedback")
+    assert isinstance(doc["feedback"], list)
+    page = srv.admin().get("/feedback", params={"q": q})
+    assert page.status_code == 200
+    assert "<mark><mark>" not in page.text
+
+
+def test_operators_are_searched_as_words_not_obeyed(srv):
+    # NOT would exclude, OR would widen: as words they must all be present
+    assert comments(srv, "zolw OR kangurek") == set()
+    assert comments(srv, "NEAR(zolw infolinii)") == set()
+    assert comments(srv, "comment:zolw") == set()
+    assert comments(srv, "(zolw") == comments(srv, "zolw")
+
+
+def test_a_too_long_q_is_a_field_error(srv):
+    got = srv.api(role="analyst").get("/api/v1/responses", params={"q": "a" * 501})
+    harness.api_error(got, 400, "invalid_input", "q")
+    got = srv.api(role="analyst").get("/api/v1/feedback", params={"q": "a" * 501})
+    harness.api_error(got, 400, "invalid_input", "q")
+
+
+def test_q_combines_with_filters(srv):
+    assert comments(srv, "zolw", customer="SRCH-1") == {COMMENTS["plain"], COMMENTS["upper"],
+                                                        COMMENTS["prefix"]}
+    assert comments(srv, "zolw", score_min="9") == set()
+    assert comments(srv, "zolw", to="2026-10-01") == set()
+
+
+def test_q_pages_with_the_cursor(srv):
+    seen = []
+    cursor = None
+    for _ in range(5):
+        params = {"limit": "2"}
+        if cursor:
+            params["cursor"] = cursor
+        doc = search(srv, "kangurek", **params)
+        seen += [r["comment"] for r in doc["responses"]]
+        cursor = doc["next_cursor"]
+        if not cursor:
+            break
+    assert sorted(seen) == ["Kangurek numer %d" % i for i in range(5)]
+    assert len(seen) == len(set(seen))
+
+
+def test_feedback_list_searches_title_and_text_and_pages(srv):
+    doc = search(srv, "zolta", path="/api/v1/feedback")
+    assert sorted(f["title"] for f in doc["feedback"]) == ["Żółta faktura %d" % i for i in range(3)]
+    doc = search(srv, "skarzy", path="/api/v1/feedback", limit="2")
+    assert len(doc["feedback"]) == 2 and doc["next_cursor"]
+    # newest first
+    assert [f["title"] for f in doc["feedback"]] == ["Żółta faktura 2", "Żółta faktura 1"]
+    rest = search(srv, "skarzy", path="/api/v1/feedback", limit="2", cursor=doc["next_cursor"])
+    assert [f["title"] for f in rest["feedback"]] == ["Żółta faktura 0"]
+    assert rest["next_cursor"] is None
+
+
+def test_feedback_list_filters_and_errors(srv):
+    api = srv.api(role="analyst")
+    doc = api.get("/api/v1/feedback", params={"source": "complaint", "limit": "1000"}).json()
+    assert doc["feedback"] and all(f["source"] == "complaint" for f in doc["feedback"])
+    harness.api_error(api.get("/api/v1/feedback", params={"source": "x"}), 400, "invalid_input", "source")
+    harness.api_error(api.get("/api/v1/feedback", params={"cursor": "x"}), 400, "invalid_input", "cursor")
+    harness.api_error(api.get("/api/v1/feedback", params={"nope": "1"}), 400, "invalid_input", "nope")
+    got = srv.api(role="viewer").get("/api/v1/feedback")
+    assert got.status_code == 403
