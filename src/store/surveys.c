@@ -202,13 +202,17 @@ static cx_result read_survey_row(db_stmt_t *st, arena_t *arena, surveys_info_t *
 static cx_result read_questions(db_conn_t *db, arena_t *arena, surveys_info_t *s)
 {
     /* answers are counted through the survey's responses: answers has no
-     * index by question alone, responses has one by survey */
+     * index by question alone, responses has one by survey. The main
+     * question's answer is the response's score. */
     db_stmt_t *st = db_prepare(db, "SELECT q.id, q.key, q.kind, q.is_main, q.position, q.label,"
                                    " q.choices, q.logic, q.scale_inverted, q.required,"
                                    " coalesce(q.driver_attribute, ''),"
-                                   " (SELECT count(*) FROM responses r JOIN answers a"
+                                   " CASE WHEN q.is_main THEN"
+                                   "  (SELECT count(*) FROM responses r"
+                                   "   WHERE r.survey_id = q.survey_id AND r.score IS NOT NULL)"
+                                   " ELSE (SELECT count(*) FROM responses r JOIN answers a"
                                    "   ON a.response_id = r.id AND a.question_id = q.id"
-                                   "   WHERE r.survey_id = q.survey_id)"
+                                   "   WHERE r.survey_id = q.survey_id) END"
                                    " FROM questions q WHERE q.survey_id = ?"
                                    " ORDER BY q.position, q.id");
     if (!st)
@@ -939,7 +943,7 @@ static void origins_list(const char *in, buf_t *b)
         if (n) {
             if (!first)
                 buf_putc(b, ' ');
-            buf_printf(b, "%.*s", (int)n, p);
+            buf_append(b, p, n);
             first = false;
         }
         p += n;
@@ -965,7 +969,7 @@ static cx_result write_survey(db_conn_t *db, int64_t id, json_t *def, const char
                                  " thank_you = ?, allowed_origins = ? WHERE id = ?")
                 : db_prepare(db, "INSERT INTO surveys (slug, kind, name, touchpoint_id, channel,"
                                  " languages, open, thank_you, allowed_origins, created_at)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
     if (!rc && !st)
         rc = CX_ERR_STORE;
     if (!rc) {
@@ -1281,5 +1285,41 @@ cx_result surveys_question_set_logic(db_conn_t *db, int64_t question_id, const c
     cx_result rc = db_exec_stmt(st);
     if (!rc && db_changes(db) == 0)
         rc = CX_ERR_NOT_FOUND;
+    return rc;
+}
+
+cx_result surveys_touchpoints(db_conn_t *db, arena_t *arena, surveys_touchpoint_t **out,
+                              size_t *count)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT id, name, channel FROM touchpoints ORDER BY name, id");
+    if (!st)
+        return CX_ERR_STORE;
+    size_t cap = 16, n = 0;
+    surveys_touchpoint_t *rows = arena_alloc(arena, cap * sizeof *rows);
+    cx_result rc = rows ? CX_OK : CX_ERR_NOMEM;
+    db_step_result r = DB_DONE;
+    while (!rc && (r = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            surveys_touchpoint_t *bigger = arena_alloc(arena, 2 * cap * sizeof *rows);
+            if (!bigger) {
+                rc = CX_ERR_NOMEM;
+                break;
+            }
+            memcpy(bigger, rows, n * sizeof *rows);
+            rows = bigger;
+            cap *= 2;
+        }
+        rows[n].id = db_column_int(st, 0);
+        rows[n].name = arena_strdup(arena, db_column_text(st, 1));
+        rows[n].channel = arena_strdup(arena, db_column_text(st, 2));
+        if (!rows[n].name || !rows[n].channel)
+            rc = CX_ERR_NOMEM;
+        n++;
+    }
+    if (!rc && r == DB_ERROR)
+        rc = CX_ERR_STORE;
+    db_done(st);
+    *out = rows;
+    *count = n;
     return rc;
 }

@@ -170,6 +170,15 @@ cx_result surveys_set_open(db_conn_t *db, int64_t id, bool open);
 /* Sets a question's logic (JSON text, the contract of docs/api.md). */
 cx_result surveys_question_set_logic(db_conn_t *db, int64_t question_id, const char *logic);
 
+/* The touchpoints a survey can measure, by name. */
+typedef struct surveys_touchpoint {
+    int64_t id;
+    const char *name;
+    const char *channel;
+} surveys_touchpoint_t;
+cx_result surveys_touchpoints(db_conn_t *db, arena_t *arena, surveys_touchpoint_t **out,
+                              size_t *count);
+
 /* True when a origin list (comma or space separated) holds only origins
  * like https://shop.example.com or http://localhost:8080. */
 bool surveys_origins_valid(const char *list);

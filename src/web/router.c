@@ -23,6 +23,7 @@
 #define GET HTTP_GET
 #define POST HTTP_POST
 #define DELETE HTTP_DELETE
+#define PUT HTTP_PUT
 
 static const route_t web_routes[] = {
     /* public */
@@ -40,7 +41,25 @@ static const route_t web_routes[] = {
     {GET, "/feedback", page_area, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_FEEDBACK},
     {GET, "/cases", page_area, CAP_CASES, ROUTE_PAGE, CSRF_NONE, AREA_CASES},
     {GET, "/initiatives", page_area, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_INITIATIVES},
-    {GET, "/surveys", page_area, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_SURVEYS},
+    /* the survey editor: everyone sees, CAP_MANAGE edits; /surveys/new
+     * before /surveys/:id */
+    {GET, "/surveys", page_surveys_list, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_SURVEYS},
+    {GET, "/surveys/new", page_surveys_new, CAP_MANAGE, ROUTE_PAGE, CSRF_NONE, AREA_SURVEYS},
+    {POST, "/surveys", page_surveys_create, CAP_MANAGE, ROUTE_PAGE, CSRF_SESSION, AREA_SURVEYS},
+    {GET, "/surveys/:id", page_surveys_edit, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_SURVEYS},
+    {POST, "/surveys/:id", page_surveys_save, CAP_MANAGE, ROUTE_PAGE, CSRF_SESSION, AREA_SURVEYS},
+    {POST, "/surveys/:id/state", page_surveys_state, CAP_MANAGE, ROUTE_PAGE, CSRF_SESSION,
+     AREA_SURVEYS},
+    {POST, "/surveys/:id/delete", page_surveys_delete, CAP_MANAGE, ROUTE_PAGE, CSRF_SESSION,
+     AREA_SURVEYS},
+    {POST, "/surveys/:id/questions", page_surveys_question_add, CAP_MANAGE, ROUTE_PAGE,
+     CSRF_SESSION, AREA_SURVEYS},
+    {POST, "/surveys/:id/questions/:key", page_surveys_question_save, CAP_MANAGE, ROUTE_PAGE,
+     CSRF_SESSION, AREA_SURVEYS},
+    {POST, "/surveys/:id/questions/:key/delete", page_surveys_question_delete, CAP_MANAGE,
+     ROUTE_PAGE, CSRF_SESSION, AREA_SURVEYS},
+    {POST, "/surveys/:id/questions/:key/move", page_surveys_question_move, CAP_MANAGE, ROUTE_PAGE,
+     CSRF_SESSION, AREA_SURVEYS},
     /* customer records are personal data: people who work cases or analyse */
     {GET, "/customers", page_area, CAP_CASES | CAP_ANALYSE, ROUTE_PAGE, CSRF_NONE, AREA_CUSTOMERS},
 
@@ -78,6 +97,12 @@ static const route_t web_routes[] = {
     {GET, "/api/v1/responses", api_responses_list, CAP_ANALYSE, ROUTE_API, CSRF_NONE, AREA_NONE},
     {GET, "/api/v1/responses/:id", api_responses_get, CAP_VIEW, ROUTE_API, CSRF_NONE, AREA_NONE},
     {DELETE, "/api/v1/responses/:id", api_responses_delete, CAP_MANAGE, ROUTE_API, CSRF_NONE,
+     AREA_NONE},
+    {GET, "/api/v1/surveys", api_surveys_list, CAP_VIEW, ROUTE_API, CSRF_NONE, AREA_NONE},
+    {POST, "/api/v1/surveys", api_surveys_create, CAP_MANAGE, ROUTE_API, CSRF_NONE, AREA_NONE},
+    {GET, "/api/v1/surveys/:id", api_surveys_get, CAP_VIEW, ROUTE_API, CSRF_NONE, AREA_NONE},
+    {PUT, "/api/v1/surveys/:id", api_surveys_update, CAP_MANAGE, ROUTE_API, CSRF_NONE, AREA_NONE},
+    {DELETE, "/api/v1/surveys/:id", api_surveys_delete, CAP_MANAGE, ROUTE_API, CSRF_NONE,
      AREA_NONE},
 };
 
