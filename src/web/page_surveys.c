@@ -1142,10 +1142,19 @@ static const char *survey_first_language(http_request_t *req)
     return job.first;
 }
 
+/* A key worth naming in a redirect's anchor (the checker has the final
+ * word on its format). */
+static bool key_plausible(const char *key)
+{
+    return *key && strlen(key) <= 64 && strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_-") ==
+                                            strlen(key);
+}
+
 cx_result page_surveys_question_add(http_request_t *req, http_response_t *res)
 {
     const char *key = http_form(req, "key");
-    sv_edit_t e = {.apply = apply_question_add, .action = "survey_question_added"};
+    sv_edit_t e = {.apply = apply_question_add, .action = "survey_question_added",
+                   .key = key && key_plausible(key) ? key : NULL};
     e.question = form_question(req, key ? key : "", survey_first_language(req));
     cx_result rc = run_edit(req, res, &e, "question_added", e.question);
     json_decref(e.question);
