@@ -620,3 +620,58 @@ def test_user_text_is_escaped_in_the_editor(srv):
         page = c.get(path).text
         assert '<script>alert("x")</script>' not in page
         assert '"><img src=x>' not in page
+
+
+def _mutations(rng, body):
+    """A random damaging edit of a definition: a value of the wrong type,
+    a removed member, an unknown member, a strange string."""
+    junk = [None, True, 0, -1, 2 ** 62, 1.5, "", " ", "x" * 3000, "\u0142\u00f3d\u017a",
+            "<b>", [], {}, [1], {"pl": 1}, {"xx": "y"}]
+    paths = []
+
+    def walk(node, path):
+        paths.append(path)
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, path + [k])
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, path + [i])
+    walk(body, [])
+    path = rng.choice(paths[1:])
+    parent = body
+    for step in path[:-1]:
+        parent = parent[step]
+    last = path[-1]
+    what = rng.randrange(3)
+    if what == 0:
+        parent[last] = rng.choice(junk)
+    elif what == 1:
+        del parent[last]
+    elif isinstance(parent, dict):
+        parent["extra_%d" % rng.randrange(100)] = rng.choice(junk)
+    else:
+        parent.insert(last, rng.choice(junk))
+
+
+def test_random_damage_is_refused_by_field_or_stored_never_a_500(srv):
+    import random
+    rng = random.Random(20261123)
+    created = 0
+    for i in range(150 if harness.is_sanitized() else 400):
+        body = shop_nps("Losowa %d" % i)
+        for _ in range(rng.randrange(1, 4)):
+            _mutations(rng, body)
+        r = create(srv, body)
+        assert r.status_code in (201, 400, 409), (body, r.status_code, r.text)
+        if r.status_code == 201:
+            created += 1
+            doc = r.json()
+            assert get_survey(srv, doc["id"]) == doc
+            # what was stored passes the checker again, as it is
+            again = api(srv).request("PUT", "/api/v1/surveys/%d" % doc["id"], body=doc)
+            assert again.status_code == 200, again.text
+        else:
+            err = r.json()["error"]
+            assert err["message"] and "\n" not in err["message"]
+    assert created > 0
