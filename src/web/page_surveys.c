@@ -132,7 +132,7 @@ static const char *lang_name(const char *code)
 static void missing_badge(buf_t *b, const http_request_t *req, const char *lang,
                           const char *fallback)
 {
-    buf_printf(b, "<span class=\"badge warn missing\" title=\"%a\">", "");
+    buf_puts(b, "<span class=\"badge warn missing\">");
     html_textf(b, req, T_SV_MISSING, lang_name(lang));
     buf_puts(b, "</span> <span class=\"hint\">");
     html_textf(b, req, T_SV_FALLBACK, lang_name(fallback));

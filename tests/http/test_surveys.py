@@ -675,3 +675,18 @@ def test_random_damage_is_refused_by_field_or_stored_never_a_500(srv):
             err = r.json()["error"]
             assert err["message"] and "\n" not in err["message"]
     assert created > 0
+
+
+@pytest.mark.parametrize("lang", ["pl", "en", "ro"])
+def test_editor_pages_are_clean_in_every_language(srv, lang):
+    from test_server import assert_clean_page
+    c = srv.admin(lang=lang)
+    nps = by_slug(srv, "nps-relacja")
+    for path in ("/surveys", "/surveys/new", "/surveys/%d" % nps["id"]):
+        r = c.get(path)
+        assert r.status_code == 200, path
+        page = assert_clean_page(r, c)
+        assert page.html_lang == lang
+    v = srv.client(lang=lang)
+    v.login("vera", USER_PASSWORD)
+    assert_clean_page(v.get("/surveys/%d" % nps["id"]), v)
