@@ -1030,14 +1030,23 @@ static bool apply_survey_fields(sv_edit_t *e, json_t *def)
     int64_t tp;
     if (!form_touchpoint(req, &tp))
         return problem_at(e, SURVEYS_P_TOUCHPOINT, "touchpoint_id");
+    /* the survey's order first (its first language is the fallback), then
+     * languages newly ticked */
     json_t *langs = json_array();
-    for (size_t l = 0; langs && l < SV_NLANG; l++)
-        for (size_t i = 0; i < req->form.count; i++)
-            if (strcmp(req->form.items[i].name, "languages") == 0 &&
-                strcmp(req->form.items[i].value, sv_langs[l]) == 0) {
-                json_array_append_new(langs, json_string(sv_langs[l]));
-                break;
-            }
+    json_t *old = json_object_get(def, "languages");
+    for (int pass = 0; langs && pass < 2; pass++) {
+        for (size_t l = 0; l < SV_NLANG; l++) {
+            const char *code = pass == 0 ? json_string_value(json_array_get(old, l)) : sv_langs[l];
+            bool ticked = false, taken = false;
+            for (size_t i = 0; code && i < req->form.count; i++)
+                ticked = ticked || (strcmp(req->form.items[i].name, "languages") == 0 &&
+                                    strcmp(req->form.items[i].value, code) == 0);
+            for (size_t k = 0; code && k < json_array_size(langs); k++)
+                taken = taken || strcmp(json_string_value(json_array_get(langs, k)), code) == 0;
+            if (ticked && !taken)
+                json_array_append_new(langs, json_string(code));
+        }
+    }
     if (json_array_size(langs) == 0) {
         json_decref(langs);
         return problem_at(e, SURVEYS_P_LANGUAGE, "languages");

@@ -690,3 +690,20 @@ def test_editor_pages_are_clean_in_every_language(srv, lang):
     v = srv.client(lang=lang)
     v.login("vera", USER_PASSWORD)
     assert_clean_page(v.get("/surveys/%d" % nps["id"]), v)
+
+
+def test_editor_keeps_the_order_of_languages(srv):
+    body = shop_nps("Kolejność języków")
+    body["languages"] = ["en", "pl"]
+    sid = create(srv, body).json()["id"]
+    c = srv.admin()
+    form = c.form("/surveys/%d" % sid, "/surveys/%d" % sid)
+    data = dict(form["inputs"])
+    data.update({"languages": ["pl", "en", "ro"], "thank_you_pl": "Dzięki",
+                 "thank_you_en": "Thanks", "thank_you_ro": "Mersi"})
+    assert c.post("/surveys/%d" % sid, data).status_code == 303
+    # English stays first: it is what respondents see when a text is missing
+    assert get_survey(srv, sid)["languages"] == ["en", "pl", "ro"]
+    page = c.get("/surveys/%d" % sid).text
+    item = re.search(r'<li class="question" id="q-kanal">.*?</li>', page, re.S).group(0)
+    assert "respondents see the English text" in parse(item).all_text
