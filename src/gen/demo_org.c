@@ -163,6 +163,15 @@ const demo_question_t demo_questions[] = {
 };
 const size_t demo_question_count = sizeof demo_questions / sizeof demo_questions[0];
 
+const demo_group_label_t demo_nps_comment_logic[] = {
+    {"detractor", "Co powinniśmy poprawić?", "What should we improve?",
+     "Ce ar trebui să îmbunătățim?"},
+    {"promoter", "Co podobało Ci się najbardziej?", "What did you like most?",
+     "Ce ți-a plăcut cel mai mult?"},
+};
+const size_t demo_nps_comment_logic_count =
+    sizeof demo_nps_comment_logic / sizeof demo_nps_comment_logic[0];
+
 const char *const demo_tier_names[DEMO_TIER_COUNT] = {"Premium", "Standard", "Basic"};
 
 const demo_segment_t demo_segments[DEMO_SEG_COUNT] = {

@@ -171,6 +171,16 @@ typedef struct demo_question {
 extern const demo_question_t demo_questions[];
 extern const size_t demo_question_count;
 
+/* The NPS survey's comment question asks by score group (the logic of
+ * docs/api.md): what to improve of detractors, what they liked of
+ * promoters; passives see the question's own text. */
+typedef struct demo_group_label {
+    const char *group; /* detractor, passive, promoter */
+    const char *pl, *en, *ro;
+} demo_group_label_t;
+extern const demo_group_label_t demo_nps_comment_logic[];
+extern const size_t demo_nps_comment_logic_count;
+
 typedef struct demo_driver_def {
     const char *attribute;
     double weight; /* its part in the NPS; the weights sum to 1 */

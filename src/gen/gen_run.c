@@ -29,6 +29,7 @@
 #include "gen/gen_time.h"
 #include "store/accounts.h"
 #include "store/feedback.h"
+#include "store/surveys.h"
 
 #define CHUNK_ROWS 32768
 #define SLOTS 3
@@ -298,6 +299,25 @@ static char *department_choices_json(void)
     return s;
 }
 
+/* The wording by score group of the NPS comment question. */
+static cx_result set_comment_logic(db_conn_t *db, int64_t question_id)
+{
+    json_t *groups = json_object();
+    for (size_t i = 0; groups && i < demo_nps_comment_logic_count; i++) {
+        const demo_group_label_t *g = &demo_nps_comment_logic[i];
+        json_object_set_new(groups, g->group,
+                            json_pack("{s:s, s:s, s:s}", "pl", g->pl, "en", g->en, "ro", g->ro));
+    }
+    json_t *logic = groups ? json_pack("{s:o}", "label_by_group", groups) : NULL;
+    char *text = logic ? json_dumps(logic, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(logic);
+    if (!text)
+        return CX_ERR_NOMEM;
+    cx_result rc = surveys_question_set_logic(db, question_id, text);
+    free(text);
+    return rc;
+}
+
 static char *rule_json(const char *attribute, const char *value)
 {
     json_t *o = json_pack("{s:s,s:s}", "attribute", attribute, "equals", value);
@@ -436,6 +456,8 @@ static cx_result ensure_structure(run_job_t *j, db_conn_t *db)
             rc = orgdata_question_add(db, &q, &id);
             free(label);
             free(choices);
+            if (!rc && d->survey == DEMO_SV_NPS && d->role == DEMO_Q_COMMENT)
+                rc = set_comment_logic(db, id);
         }
         if (rc)
             return fail(j, rc, "cannot create the questions");

@@ -78,4 +78,22 @@ WEB_HANDLER(page_customers);
 WEB_HANDLER(page_customer);
 WEB_HANDLER(api_feedback_list);
 
+/* surveys: the editor and the API */
+WEB_HANDLER(page_surveys_list);
+WEB_HANDLER(page_surveys_new);
+WEB_HANDLER(page_surveys_create);
+WEB_HANDLER(page_surveys_edit);
+WEB_HANDLER(page_surveys_save);
+WEB_HANDLER(page_surveys_state);
+WEB_HANDLER(page_surveys_delete);
+WEB_HANDLER(page_surveys_question_add);
+WEB_HANDLER(page_surveys_question_save);
+WEB_HANDLER(page_surveys_question_delete);
+WEB_HANDLER(page_surveys_question_move);
+WEB_HANDLER(api_surveys_list);
+WEB_HANDLER(api_surveys_get);
+WEB_HANDLER(api_surveys_create);
+WEB_HANDLER(api_surveys_update);
+WEB_HANDLER(api_surveys_delete);
+
 #endif

@@ -23,6 +23,7 @@
 #define GET HTTP_GET
 #define POST HTTP_POST
 #define DELETE HTTP_DELETE
+#define PUT HTTP_PUT
 
 static const route_t web_routes[] = {
     /* public */
@@ -57,7 +58,25 @@ static const route_t web_routes[] = {
      AREA_FEEDBACK},
     {GET, "/cases", page_area, CAP_CASES, ROUTE_PAGE, CSRF_NONE, AREA_CASES},
     {GET, "/initiatives", page_area, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_INITIATIVES},
-    {GET, "/surveys", page_area, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_SURVEYS},
+    /* the survey editor: everyone sees, CAP_MANAGE edits; /surveys/new
+     * before /surveys/:id */
+    {GET, "/surveys", page_surveys_list, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_SURVEYS},
+    {GET, "/surveys/new", page_surveys_new, CAP_MANAGE, ROUTE_PAGE, CSRF_NONE, AREA_SURVEYS},
+    {POST, "/surveys", page_surveys_create, CAP_MANAGE, ROUTE_PAGE, CSRF_SESSION, AREA_SURVEYS},
+    {GET, "/surveys/:id", page_surveys_edit, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_SURVEYS},
+    {POST, "/surveys/:id", page_surveys_save, CAP_MANAGE, ROUTE_PAGE, CSRF_SESSION, AREA_SURVEYS},
+    {POST, "/surveys/:id/state", page_surveys_state, CAP_MANAGE, ROUTE_PAGE, CSRF_SESSION,
+     AREA_SURVEYS},
+    {POST, "/surveys/:id/delete", page_surveys_delete, CAP_MANAGE, ROUTE_PAGE, CSRF_SESSION,
+     AREA_SURVEYS},
+    {POST, "/surveys/:id/questions", page_surveys_question_add, CAP_MANAGE, ROUTE_PAGE,
+     CSRF_SESSION, AREA_SURVEYS},
+    {POST, "/surveys/:id/questions/:key", page_surveys_question_save, CAP_MANAGE, ROUTE_PAGE,
+     CSRF_SESSION, AREA_SURVEYS},
+    {POST, "/surveys/:id/questions/:key/delete", page_surveys_question_delete, CAP_MANAGE,
+     ROUTE_PAGE, CSRF_SESSION, AREA_SURVEYS},
+    {POST, "/surveys/:id/questions/:key/move", page_surveys_question_move, CAP_MANAGE, ROUTE_PAGE,
+     CSRF_SESSION, AREA_SURVEYS},
     /* customer records are personal data: people who work cases or analyse */
     {GET, "/customers", page_customers, CAP_CASES | CAP_ANALYSE, ROUTE_PAGE, CSRF_NONE,
      AREA_CUSTOMERS},
@@ -107,7 +126,7 @@ static const route_t web_routes[] = {
      AREA_NONE},
     {GET, "/api/v1/customers/:id", api_customers_get, CAP_CASES | CAP_ANALYSE, ROUTE_API,
      CSRF_NONE, AREA_NONE},
-    {HTTP_PUT, "/api/v1/customers/:id", api_customers_update, CAP_MANAGE, ROUTE_API, CSRF_NONE,
+    {PUT, "/api/v1/customers/:id", api_customers_update, CAP_MANAGE, ROUTE_API, CSRF_NONE,
      AREA_NONE},
     {DELETE, "/api/v1/customers/:id", api_customers_delete, CAP_MANAGE, ROUTE_API, CSRF_NONE,
      AREA_NONE},
@@ -115,14 +134,22 @@ static const route_t web_routes[] = {
      ROUTE_API, CSRF_NONE, AREA_NONE},
     {POST, "/api/v1/customers/:id/erase", api_customers_erase, CAP_MANAGE, ROUTE_API, CSRF_NONE,
      AREA_NONE},
-    {HTTP_PUT, "/api/v1/feedback/:id", api_feedback_update, CAP_MANAGE, ROUTE_API, CSRF_NONE,
+    {PUT, "/api/v1/feedback/:id", api_feedback_update, CAP_MANAGE, ROUTE_API, CSRF_NONE,
      AREA_NONE},
     {DELETE, "/api/v1/feedback/:id", api_feedback_delete, CAP_MANAGE, ROUTE_API, CSRF_NONE,
+     AREA_NONE},
+    {GET, "/api/v1/surveys", api_surveys_list, CAP_VIEW, ROUTE_API, CSRF_NONE, AREA_NONE},
+    {POST, "/api/v1/surveys", api_surveys_create, CAP_MANAGE, ROUTE_API, CSRF_NONE, AREA_NONE},
+    {GET, "/api/v1/surveys/:id", api_surveys_get, CAP_VIEW, ROUTE_API, CSRF_NONE, AREA_NONE},
+    {PUT, "/api/v1/surveys/:id", api_surveys_update, CAP_MANAGE, ROUTE_API, CSRF_NONE, AREA_NONE},
+    {DELETE, "/api/v1/surveys/:id", api_surveys_delete, CAP_MANAGE, ROUTE_API, CSRF_NONE,
      AREA_NONE},
 };
 
 #undef GET
 #undef POST
+#undef PUT
+#undef DELETE
 
 #define ROUTE_COUNT (sizeof web_routes / sizeof web_routes[0])
 

@@ -21,7 +21,7 @@ import harness
 from harness import USER_PASSWORD, api_error, parse
 
 NAV_PATHS = [p for p, _ in harness.CONTRACT_NAV]
-LATER_PAGES = ["/journey", "/cases", "/initiatives", "/surveys"]
+LATER_PAGES = ["/journey", "/cases", "/initiatives"]
 ADMIN_PAGES = NAV_PATHS + ["/settings/users", "/settings/apikeys", "/settings/audit", "/account"]
 SCALE = 2 if harness.is_sanitized() else 1  # the ASan build is slower: fewer requests
 
