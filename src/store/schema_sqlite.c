@@ -333,10 +333,35 @@ static const char migration_3_idempotency[] =
     ");"
     "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);";
 
+/* The import page: an uploaded file waits here between the upload and
+ * the mapping step (an hour at most, only for the user who sent it), and
+ * the mapping chosen for a header is remembered for the next file with
+ * the same header (fingerprint: a hash of the kind and the column names). */
+static const char migration_4_import_uploads[] =
+    "CREATE TABLE import_uploads ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('responses','feedback','customers')),"
+    "  survey_id INTEGER REFERENCES surveys(id) ON DELETE CASCADE,"
+    "  file_name TEXT NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX import_uploads_created ON import_uploads(created_at);"
+    "CREATE TABLE import_mappings ("
+    "  kind TEXT NOT NULL CHECK (kind IN ('responses','feedback','customers')),"
+    "  fingerprint TEXT NOT NULL,"
+    "  mapping TEXT NOT NULL,"
+    "  updated_by TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (kind, fingerprint)"
+    ");";
+
 static const char *const sqlite_migrations[] = {
     migration_1_accounts,
     migration_2_domain,
     migration_3_idempotency,
+    migration_4_import_uploads,
 };
 
 int schema_migration_count(void)
