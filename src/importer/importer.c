@@ -834,6 +834,9 @@ static cx_result customer_row(importer_t *im, db_conn_t *db, const csv_record_t 
 
 /* ---- the job ---------------------------------------------------------- */
 
+static void fill_summary(importer_t *im);
+
+
 static cx_result import_job(db_conn_t *db, void *arg)
 {
     importer_t *im = arg;
@@ -875,6 +878,10 @@ static cx_result import_job(db_conn_t *db, void *arg)
         rc = im->kind == IMPORTER_RESPONSES ? flush_responses(im, db) : flush_customers(im, db);
     if (!rc && im->unindexed)
         rc = orgdata_responses_reindex(db);
+    if (!rc && import_writing(im) && im->opt->before_commit) {
+        fill_summary(im);
+        rc = im->opt->before_commit(db, im->opt->before_commit_ctx, &im->summary);
+    }
     if (rc) {
         im->store_failure = rc;
         return rc;

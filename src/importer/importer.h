@@ -36,10 +36,13 @@
 #include "core/arena.h"
 #include "core/csv.h"
 #include "core/result.h"
+#include "store/db.h"
 #include "store/store.h"
 #include "store/surveys.h"
 
 #define IMPORTER_MAX_ERRORS 100
+
+struct importer_summary;
 
 typedef enum importer_kind {
     IMPORTER_RESPONSES,
@@ -96,6 +99,12 @@ typedef struct importer_options {
     bool dry_run, skip_empty;
     importer_report_fn report;
     void *report_ctx;
+    /* Called inside the import's store job after the last row was written
+     * and before the commit (never on a dry run or a failed pass), for
+     * what must be committed with the rows, such as an audit entry. Its
+     * failure rolls everything back. */
+    cx_result (*before_commit)(db_conn_t *db, void *ctx, const struct importer_summary *summary);
+    void *before_commit_ctx;
 } importer_options_t;
 
 typedef enum importer_status {

@@ -41,6 +41,17 @@ WEB_HANDLER(page_account);
 WEB_HANDLER(page_account_password);
 WEB_HANDLER(page_account_language);
 
+/* import page (page_import.c) */
+WEB_HANDLER(page_import);
+WEB_HANDLER(page_import_upload);
+WEB_HANDLER(page_import_map);
+WEB_HANDLER(page_import_run);
+/* Uploads may be larger than other bodies: the server asks before it
+ * reads one. The larger of max_body and PAGE_IMPORT_MAX_UPLOAD for the
+ * upload route, max_body for every other path. */
+#define PAGE_IMPORT_MAX_UPLOAD ((size_t)50 << 20)
+size_t page_import_body_limit(const char *path, size_t max_body);
+
 /* API */
 WEB_HANDLER(api_me);
 WEB_HANDLER(api_feedback_create);
