@@ -1377,6 +1377,18 @@ static const i18n_entry_t i18n_table[T_COUNT] = {
         {"Wybierz kolumnę pola %h.",
          "Choose the column of the field %h.",
          "Alegeți coloana câmpului %h."}},
+    [T_IMPORT_READ_AS] = {"import_read_as",
+        {"Jeśli plik czyta się źle, wskaż kodowanie lub separator:",
+         "If the file reads wrongly, name its encoding or delimiter:",
+         "Dacă fișierul se citește greșit, indicați codificarea sau separatorul:"}},
+    [T_IMPORT_DETECT] = {"import_detect",
+        {"wykryj",
+         "detect",
+         "detectează"}},
+    [T_IMPORT_REREAD] = {"import_reread",
+        {"Czytaj ponownie",
+         "Read again",
+         "Citiți din nou"}},
 };
 
 static const char *const i18n_codes[LANG_COUNT] = {"pl", "en", "ro"};

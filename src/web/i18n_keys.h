@@ -347,6 +347,9 @@ typedef enum i18n_key {
     T_IMPORT_AGAIN,
     T_IMPORT_SUMMARY,
     T_IMPORT_ERR_REQUIRED,
+    T_IMPORT_READ_AS,
+    T_IMPORT_DETECT,
+    T_IMPORT_REREAD,
     T_COUNT
 } i18n_key_t;
 

@@ -65,6 +65,31 @@ static const struct {
 };
 #define IMPORT_KINDS (sizeof import_kinds / sizeof import_kinds[0])
 
+/* How the file may be read when detection cannot tell: the values of
+ * the "read as" selects. */
+static const struct {
+    const char *value;
+    charset_t charset;
+    const char *label; /* the encoding's own name, not translated */
+} import_encodings[] = {
+    {"utf-8", CHARSET_UTF8, "UTF-8"},
+    {"windows-1250", CHARSET_WINDOWS_1250, "Windows-1250"},
+    {"iso-8859-2", CHARSET_ISO_8859_2, "ISO-8859-2"},
+};
+#define IMPORT_ENCODINGS (sizeof import_encodings / sizeof import_encodings[0])
+
+static const struct {
+    const char *value;
+    char delimiter;
+    int label;
+} import_delimiters[] = {
+    {"comma", ',', T_IMPORT_DELIM_COMMA},
+    {"semicolon", ';', T_IMPORT_DELIM_SEMICOLON},
+    {"tab", '\t', T_IMPORT_DELIM_TAB},
+    {"pipe", '|', T_IMPORT_DELIM_PIPE},
+};
+#define IMPORT_DELIMITERS (sizeof import_delimiters / sizeof import_delimiters[0])
+
 static const char *const import_sources[] = {"complaint", "ticket", "review",
                                              "call_note", "chat",   "other"};
 #define IMPORT_SOURCES (sizeof import_sources / sizeof import_sources[0])
@@ -250,6 +275,8 @@ typedef struct import_view {
     buf_t pv_err;
     char fingerprint[SECRET_HASH_HEX_LEN + 1];
     const char *saved; /* the saved mapping (JSON), or NULL */
+    csv_options_t csv; /* detection, or what "read as" chose */
+    const char *encoding_choice, *delimiter_choice; /* NULL: detect */
     bool used_saved;
     /* the mapping shown */
     target_t targets[IMPORT_MAX_TARGETS];
@@ -311,9 +338,8 @@ static cx_result load_job(db_conn_t *db, void *arg)
     FILE *f = fmemopen(v->up.data, v->up.len, "rb");
     if (!f)
         return CX_ERR_NOMEM;
-    csv_options_t csv = {0};
-    v->pv_rc = importer_preview(f, v->up.file_name, &csv, IMPORT_PREVIEW_ROWS, &req->arena, &v->pv,
-                                &v->pv_err);
+    v->pv_rc = importer_preview(f, v->up.file_name, &v->csv, IMPORT_PREVIEW_ROWS, &req->arena,
+                                &v->pv, &v->pv_err);
     fclose(f);
     if (v->pv_rc == CX_ERR_NOMEM)
         return CX_ERR_NOMEM;
@@ -335,6 +361,59 @@ static void view_free(import_view_t *v)
     buf_free(&v->pv_err);
 }
 
+/* The "read as" choices: query parameters of the step's page, hidden
+ * fields of its form. Unknown values mean detection. */
+static void read_choices(http_request_t *req, import_view_t *v)
+{
+    const char *enc = req->method == HTTP_POST ? http_form(req, "encoding")
+                                               : http_query(req, "encoding");
+    const char *delim = req->method == HTTP_POST ? http_form(req, "delimiter")
+                                                 : http_query(req, "delimiter");
+    for (size_t i = 0; enc && i < IMPORT_ENCODINGS; i++)
+        if (strcmp(enc, import_encodings[i].value) == 0) {
+            v->csv.encoding = import_encodings[i].charset;
+            v->encoding_choice = import_encodings[i].value;
+        }
+    for (size_t i = 0; delim && i < IMPORT_DELIMITERS; i++)
+        if (strcmp(delim, import_delimiters[i].value) == 0) {
+            v->csv.delimiter = import_delimiters[i].delimiter;
+            v->delimiter_choice = import_delimiters[i].value;
+        }
+}
+
+/* A small GET form that reads the file again with a chosen encoding or
+ * delimiter, for files detection cannot settle. */
+static void render_read_as(buf_t *b, http_request_t *req, const import_view_t *v)
+{
+    char action[48];
+    snprintf(action, sizeof action, "/import/%lld", (long long)v->id);
+    buf_printf(b, "<form method=\"get\" action=\"%a\" class=\"form compact\" id=\"import-read-as\">"
+                  "<p class=\"hint\">%h</p><div class=\"field\"><label for=\"import-encoding\">%h"
+                  "</label><select id=\"import-encoding\" name=\"encoding\"><option value=\"\">%h"
+                  "</option>",
+               action, web_t(req, T_IMPORT_READ_AS), web_t(req, T_IMPORT_ENCODING),
+               web_t(req, T_IMPORT_DETECT));
+    for (size_t i = 0; i < IMPORT_ENCODINGS; i++)
+        buf_printf(b, "<option value=\"%a\"%s>%h</option>", import_encodings[i].value,
+                   v->encoding_choice && strcmp(v->encoding_choice, import_encodings[i].value) == 0
+                       ? " selected"
+                       : "",
+                   import_encodings[i].label);
+    buf_printf(b, "</select></div><div class=\"field\"><label for=\"import-delim\">%h</label>"
+                  "<select id=\"import-delim\" name=\"delimiter\"><option value=\"\">%h</option>",
+               web_t(req, T_IMPORT_DELIMITER), web_t(req, T_IMPORT_DETECT));
+    for (size_t i = 0; i < IMPORT_DELIMITERS; i++)
+        buf_printf(b, "<option value=\"%a\"%s>%h</option>", import_delimiters[i].value,
+                   v->delimiter_choice &&
+                           strcmp(v->delimiter_choice, import_delimiters[i].value) == 0
+                       ? " selected"
+                       : "",
+                   web_t(req, import_delimiters[i].label));
+    buf_printf(b, "</select></div><div class=\"form-actions\"><button type=\"submit\" "
+                  "class=\"button\">%h</button></div></form>",
+               web_t(req, T_IMPORT_REREAD));
+}
+
 /* Loads the upload of the path's :id; CX_ERR_NOT_FOUND when it is not
  * (or no longer) there for this user. */
 static cx_result view_load(http_request_t *req, import_view_t *v)
@@ -349,6 +428,7 @@ static cx_result view_load(http_request_t *req, import_view_t *v)
     if (n <= 0 || !end || *end)
         return CX_ERR_NOT_FOUND;
     v->id = n;
+    read_choices(req, v);
     return store_read(req->store, load_job, v);
 }
 
@@ -586,6 +666,7 @@ static cx_result render_mapping(http_request_t *req, http_response_t *res, impor
         html_icon(b, "alert");
         buf_printf(b, "<p>%h</p><p><code>%h</code></p></div>", web_t(req, T_IMPORT_ERR_UNREADABLE),
                    buf_str(&v->pv_err));
+        render_read_as(b, req, v);
         buf_printf(b, "<p><a class=\"button\" href=\"/import\">%h</a></p>",
                    web_t(req, T_IMPORT_AGAIN));
         html_end(req, res);
@@ -609,6 +690,12 @@ static cx_result render_mapping(http_request_t *req, http_response_t *res, impor
     snprintf(action, sizeof action, "/import/%lld", (long long)v->id);
     buf_printf(b, "<form method=\"post\" action=\"%a\" class=\"form\" id=\"import-map\">", action);
     html_csrf_input(req, b);
+    if (v->encoding_choice)
+        buf_printf(b, "<input type=\"hidden\" name=\"encoding\" value=\"%a\">",
+                   v->encoding_choice);
+    if (v->delimiter_choice)
+        buf_printf(b, "<input type=\"hidden\" name=\"delimiter\" value=\"%a\">",
+                   v->delimiter_choice);
     buf_printf(b, "<div class=\"table-wrap\"><table class=\"import-mapping\"><thead><tr>"
                   "<th scope=\"col\">%h</th><th scope=\"col\">%h</th></tr></thead><tbody>",
                web_t(req, T_IMPORT_FIELD), web_t(req, T_IMPORT_COLUMN));
@@ -654,6 +741,7 @@ static cx_result render_mapping(http_request_t *req, http_response_t *res, impor
                "name=\"action\" value=\"import\" class=\"button primary\">%h</button></div>"
                "</form></section>",
                web_t(req, T_IMPORT_CHECK), web_t(req, T_IMPORT_RUN));
+    render_read_as(b, req, v);
     html_end(req, res);
     return CX_OK;
 }
@@ -869,6 +957,7 @@ cx_result page_import_run(http_request_t *req, http_response_t *res)
         .npairs = npairs,
         .map_given = true,
         .date_pattern = v->date_format,
+        .csv = v->csv,
         .fixed_source = v->source,
         .dry_run = v->dry_run,
         .report = collect,

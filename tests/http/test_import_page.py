@@ -214,6 +214,36 @@ def test_a_file_the_reader_refuses_shows_its_message(server):
     assert counts(server.db) == before
 
 
+def test_a_late_8bit_row_is_converted_and_the_reading_can_be_named(server):
+    """A megabyte of plain ASCII, then a Windows-1250 row: the reader
+    settles the encoding where the first 8-bit byte tells it, so the
+    text arrives as written. A delimiter or encoding named with the
+    "read as" form applies to the preview and travels with the mapping."""
+    sid = survey(server.db)
+    rows = "".join("2024-01-%02d,%d,ok %d\n" % (i % 28 + 1, i % 11, i) for i in range(60000))
+    text = "submitted_at,score,comment\n" + rows + "2024-02-01,9,Żółć i gęś\n"
+    assert len(rows) > (1 << 20)
+    c = server.admin()
+    loc = upload(c, "late.csv", text.encode("windows-1250"), survey_id=sid)
+    page = c.get(loc).text
+    sel = selects(page)
+    data = {"csrf_token": harness.csrf_from(page), "date_format": "", "action": "import"}
+    data.update({name: chosen or "" for name, (chosen, _) in sel.items()
+                 if name.startswith("map_")})
+    # Read as semicolon-separated, the header is one column.
+    other = c.get(loc + "?delimiter=semicolon").text
+    assert re.search(r'id="import-delimiter">semicolon<', other)
+    assert "<th scope=\"col\">submitted_at,score,comment</th>" in other
+    assert '<input type="hidden" name="delimiter" value="semicolon">' in other
+    r = c.post(loc, dict(data, delimiter="semicolon", map_score="", map_comment=""))
+    assert r.status_code == 422, "one column holds no date"
+    assert counts(server.db)["responses"] == 0
+    r = c.post(loc, data)
+    assert outcome(r.text) == "Imported 60001 rows.", r.text[:2000]
+    assert query(server.db, "SELECT comment FROM responses ORDER BY id DESC LIMIT 1") == [
+        ("Żółć i gęś",)]
+
+
 # ---- errors -------------------------------------------------------------------
 
 
