@@ -25,6 +25,7 @@ import time
 
 import harness
 from test_import import NPS_MAP, counts, data_file, query, survey
+from test_server import assert_clean_page
 
 ERROR_LINE = re.compile(r"^[^:]+:\d+:\d+: .+$")
 NPS_DATE_FORMAT = "%d/%m/%Y %H:%M"
@@ -103,8 +104,10 @@ def test_nps_verbatims_through_the_page_matches_the_cli(server, tmp_path):
     sid = survey(server.db, "nps", "NPS verbatims")
     c = server.admin()
     loc = upload(c, "nps_verbatims.csv", content, survey_id=sid)
+    assert_clean_page(c.get("/import"), c)
     r = c.get(loc)
     assert r.status_code == 200
+    assert_clean_page(r, c)
     page = r.text
     assert re.search(r"<dt>Encoding</dt><dd>(?i:utf-8)</dd>", page)
     assert re.search(r'id="import-delimiter">comma<', page)
@@ -117,6 +120,7 @@ def test_nps_verbatims_through_the_page_matches_the_cli(server, tmp_path):
     data = mapping_form(page, nps_mapping(), NPS_DATE_FORMAT, "check")
     r = c.post(loc, data)
     assert r.status_code == 200, r.text[:3000]
+    assert_clean_page(r, c)
     assert outcome(r.text) == ("The file is valid: 2385 rows would be imported."
                                " Nothing was written.")
     assert count_cell(r.text, "import-rows") == 2385
@@ -128,6 +132,7 @@ def test_nps_verbatims_through_the_page_matches_the_cli(server, tmp_path):
     data["action"] = "import"
     r = c.post(loc, data)
     assert r.status_code == 200, r.text[:3000]
+    assert_clean_page(r, c)
     assert outcome(r.text) == "Imported 2385 rows."
     assert count_cell(r.text, "import-rows") == 2385
     assert count_cell(r.text, "import-no-score") == 32
@@ -268,6 +273,7 @@ def test_a_bad_file_shows_every_error_and_imports_nothing(server):
                                  ("import", 422, "3 errors; nothing was imported.")):
         r = c.post(loc, dict(base, action=action))
         assert r.status_code == status, r.text[:2000]
+        assert_clean_page(r, c)
         assert outcome(r.text) == text
         lines = error_lines(r.text)
         assert len(lines) == 3, lines
