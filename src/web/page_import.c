@@ -38,6 +38,7 @@
 #include "store/feedback.h"
 #include "store/import_uploads.h"
 #include "store/surveys.h"
+#include "web/auth.h"
 #include "web/html.h"
 #include "web/multipart.h"
 #include "web/pages.h"
@@ -48,11 +49,15 @@
 #define IMPORT_MAX_MESSAGES (IMPORTER_MAX_ERRORS + 20)
 #define IMPORT_MAX_TARGETS 64
 
-size_t page_import_body_limit(const char *path, size_t max_body)
+size_t page_import_body_limit(http_request_t *req, size_t max_body)
 {
-    if (strcmp(path, "/import/upload") == 0 && max_body < PAGE_IMPORT_MAX_UPLOAD)
-        return PAGE_IMPORT_MAX_UPLOAD;
-    return max_body;
+    if (max_body >= PAGE_IMPORT_MAX_UPLOAD || req->method != HTTP_POST ||
+        strcmp(req->path, "/import/upload") != 0)
+        return max_body;
+    /* The router loads the session again later; the second time is free. */
+    if (auth_session_load(req) != CX_OK || !(req->auth.caps & CAP_MANAGE))
+        return max_body;
+    return PAGE_IMPORT_MAX_UPLOAD;
 }
 
 static const struct {

@@ -73,7 +73,7 @@ typedef struct web_ctx {
     bool too_large;
     bool bad_request;
     uint64_t discarded;
-    size_t max_body; /* --max-body, or more for the routes that take uploads */
+    size_t max_body; /* --max-body, or more for a signed-in upload */
     struct timespec start;
     int status;
     size_t bytes;
@@ -92,6 +92,7 @@ static void *web_uri_callback(void *cls, const char *uri, struct MHD_Connection 
     clock_gettime(CLOCK_MONOTONIC, &ctx->start);
     arena_init(&ctx->req.arena);
     http_response_init(&ctx->res);
+    buf_init(&ctx->body, srv->app.max_body);
     ctx->req.app = &srv->app;
     ctx->req.store = srv->app.store;
     ctx->req.fail_text = -1;
@@ -115,8 +116,6 @@ static void *web_uri_callback(void *cls, const char *uri, struct MHD_Connection 
     if (ctx->req.path[0] != '/')
         ctx->bad_request = true;
     ctx->req.is_api = strncmp(ctx->req.path, "/api/", 5) == 0 || strcmp(ctx->req.path, "/api") == 0;
-    ctx->max_body = page_import_body_limit(ctx->req.path, srv->app.max_body);
-    buf_init(&ctx->body, ctx->max_body);
     return ctx;
 }
 
@@ -297,6 +296,9 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
     if (!ctx->started) {
         ctx->started = true;
         setup_request(srv, ctx, conn, method);
+        /* nothing of the body is read yet, so its limit may still change */
+        ctx->max_body = page_import_body_limit(&ctx->req, srv->app.max_body);
+        buf_init(&ctx->body, ctx->max_body);
         if (content_length_too_large(&ctx->req, ctx->max_body)) {
             /* answered before reading: libmicrohttpd then refuses the body */
             answer_status(ctx, 413, "too_large",

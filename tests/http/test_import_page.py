@@ -455,6 +455,25 @@ def test_oversized_upload_is_413_and_uploads_may_exceed_max_body(start_server):
     data.update({name: chosen or "" for name, (chosen, _) in sel.items()})
     r = c.post(loc, data)
     assert outcome(r.text) == "Imported 1000 rows.", r.text[:2000]
+    # The larger limit is for sessions that may import: signed out or as a
+    # viewer, the same upload is refused before it is read.
+    anon = srv.client()
+    r = anon.post("/import/upload", data={"kind": "responses", "survey": str(sid)},
+                  files={"file": ("big.csv", content)})
+    assert r.status_code == 413
+    srv.add_user("vi", "viewer")
+    v = srv.client()
+    v.login("vi", harness.USER_PASSWORD)
+    r = v.post("/import/upload", data={"kind": "responses", "survey": str(sid),
+                                       "csrf_token": v.token("/")},
+               files={"file": ("big.csv", content)})
+    assert r.status_code == 413
+    # Small enough for --max-body, they get the answer of their role.
+    r = v.post("/import/upload", data={"kind": "responses", "survey": str(sid),
+                                       "csrf_token": v.token("/")},
+               files={"file": ("s.csv", b"submitted_at\n2024-01-01\n")})
+    assert r.status_code == 403
+    assert uploads(srv.db) == 0
     r = c.post("/account/language", data={"csrf_token": c.token("/account"),
                                           "language": "en", "pad": "y" * 8000})
     assert r.status_code == 413
