@@ -1389,6 +1389,10 @@ static const i18n_entry_t i18n_table[T_COUNT] = {
         {"Czytaj ponownie",
          "Read again",
          "Citiți din nou"}},
+    [T_IMPORT_SKIP_EMPTY] = {"import_skip_empty",
+        {"Pomiń wiersze z pustym tekstem",
+         "Leave out rows whose text is empty",
+         "Omiteți rândurile cu text gol"}},
 };
 
 static const char *const i18n_codes[LANG_COUNT] = {"pl", "en", "ro"};

@@ -350,6 +350,7 @@ typedef enum i18n_key {
     T_IMPORT_READ_AS,
     T_IMPORT_DETECT,
     T_IMPORT_REREAD,
+    T_IMPORT_SKIP_EMPTY,
     T_COUNT
 } i18n_key_t;
 

@@ -288,6 +288,7 @@ typedef struct import_view {
     size_t ntargets;
     const char *date_format;
     const char *source;
+    bool skip_empty; /* feedback: rows with a blank text are left out */
     /* the outcome of a check or an import */
     bool ran, dry_run;
     importer_status_t status;
@@ -488,6 +489,7 @@ static void prefill(import_view_t *v)
                                                        columns, v->targets[i].name)));
         const char *df = json_string_value(json_object_get(doc, "date_format"));
         const char *src = json_string_value(json_object_get(doc, "source"));
+        v->skip_empty = json_is_true(json_object_get(doc, "skip_empty"));
         v->date_format = df ? arena_strdup(&v->req->arena, df) : NULL;
         v->source = src ? arena_strdup(&v->req->arena, src) : NULL;
     } else {
@@ -738,7 +740,10 @@ static cx_result render_mapping(http_request_t *req, http_response_t *res, impor
             buf_printf(b, "<option value=\"%a\"%s>%h</option>", import_sources[i],
                        v->source && strcmp(v->source, import_sources[i]) == 0 ? " selected" : "",
                        import_sources[i]);
-        buf_puts(b, "</select></div>");
+        buf_printf(b,
+                   "</select></div><div class=\"field\"><label><input type=\"checkbox\" "
+                   "name=\"skip_empty\" value=\"1\"%s> %h</label></div>",
+                   v->skip_empty ? " checked" : "", web_t(req, T_IMPORT_SKIP_EMPTY));
     }
     buf_printf(b,
                "<div class=\"form-actions\"><button type=\"submit\" name=\"action\" "
@@ -848,6 +853,8 @@ static bool read_form(http_request_t *req, import_view_t *v)
     v->date_format = df && *df ? df : NULL;
     const char *src = http_form(req, "source");
     v->source = v->kind == IMPORTER_FEEDBACK && src && *src ? src : NULL;
+    const char *skip = http_form(req, "skip_empty");
+    v->skip_empty = v->kind == IMPORTER_FEEDBACK && skip && strcmp(skip, "1") == 0;
     if (v->source && !store_feedback_source_valid(v->source)) {
         v->source = NULL;
         v->error = T_IMPORT_ERR_SOURCE;
@@ -894,6 +901,8 @@ static char *mapping_json(const import_view_t *v)
         json_object_set_new(doc, "date_format", json_string(v->date_format));
     if (v->source)
         json_object_set_new(doc, "source", json_string(v->source));
+    if (v->skip_empty)
+        json_object_set_new(doc, "skip_empty", json_true());
     char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(doc);
     return text;
@@ -964,6 +973,7 @@ cx_result page_import_run(http_request_t *req, http_response_t *res)
         .date_pattern = v->date_format,
         .csv = v->csv,
         .fixed_source = v->source,
+        .skip_empty = v->skip_empty,
         .dry_run = v->dry_run,
         .report = collect,
         .report_ctx = v,

@@ -329,9 +329,10 @@ def test_form_problems_are_refused_before_reading(server):
     assert uploads(server.db) == 0
 
 
-def test_feedback_with_a_fixed_source(server):
+def test_feedback_with_a_fixed_source_and_empty_texts_left_out(server):
     c = server.admin()
-    content = "Opinia\tData\nBardzo dobra obsługa\t2024-02-01\nZa długo czekałem\t2024-02-02\n"
+    content = ("Opinia\tData\nBardzo dobra obsługa\t2024-02-01\n \t2024-02-03\n"
+               "Za długo czekałem\t2024-02-02\n")
     loc = upload(c, "fb.tsv", content.encode(), kind="feedback")
     page = c.get(loc).text
     assert re.search(r'id="import-delimiter">tab<', page)
@@ -341,9 +342,19 @@ def test_feedback_with_a_fixed_source(server):
     assert outcome(r.text) == "Choose the column of the field source."
     data["source"] = "review"
     r = c.post(loc, data)
+    assert r.status_code == 422
+    assert [x.split(": ", 1)[0] for x in error_lines(r.text)] == ["fb.tsv:3:1"]
+    assert counts(server.db)["feedback_items"] == 0
+    data["skip_empty"] = "1"
+    r = c.post(loc, data)
     assert outcome(r.text) == "Imported 2 rows.", r.text[:2000]
+    assert count_cell(r.text, "import-skipped") == 1
     assert query(server.db, "SELECT source, text FROM feedback_items ORDER BY id") == [
         ("review", "Bardzo dobra obsługa"), ("review", "Za długo czekałem")]
+    # Next time the source and the choice to leave empty texts out come back.
+    page = c.get(upload(c, "fb2.tsv", content.encode(), kind="feedback")).text
+    assert '<option value="review" selected>' in page
+    assert 'name="skip_empty" value="1" checked' in page
 
 
 # ---- access ---------------------------------------------------------------------
