@@ -2,23 +2,15 @@
  * cmd_import.c — `cxloop import responses|customers|feedback`: loading a
  * CSV or TSV export into the organisation's database.
  *
- * Relies on csv.h (streaming records, encodings, delimiters), parse.h
- * (dates, numbers, ranges) and the store modules orgdata.h, surveys.h,
- * feedback.h and import_refs.h. The promise is all or nothing: the whole
- * file is read inside one store_write job; rows are checked one by one and
- * written in batches while every row so far was good, and the first bad
- * row turns the rest of the pass into checking only. Any bad row makes
- * the job fail, which rolls the transaction back, so nothing of the file
- * lands. The file is streamed, never held whole: a million responses take
- * the memory of one batch.
+ * A thin face of the import engine (importer.h): it reads the options,
+ * opens the store for a bulk load, prints the engine's messages to stderr
+ * as `cxloop: ...` lines and the summary to stdout. The promise (all or
+ * nothing, FILE:LINE:COLUMN for every bad value) is the engine's.
  *
- * It must never write a row it has not checked, never print a value from
- * the file without the parse module's quoting (messages stay one line),
- * and never guess an encoding (csv.h refuses what it cannot tell).
+ * It must never print a partial success: the summary comes only after the
+ * store job returned CX_OK.
  */
 #include <errno.h>
-#include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +19,11 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "core/arena.h"
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/parse.h"
-#include "store/accounts.h"
+#include "importer/importer.h"
 #include "store/feedback.h"
-#include "store/import_refs.h"
-#include "store/orgdata.h"
-#include "store/surveys.h"
 
 const char cmd_import_usage[] =
     "usage: cxloop import responses --db FILE --survey ID [options] FILE.csv\n"
@@ -68,271 +56,7 @@ const char cmd_import_usage[] =
     "as FILE:LINE:COLUMN (the first 100), and nothing is written.\n"
     "CXLOOP_DB may replace --db.\n";
 
-#define IMPORT_MAX_ERRORS 100
-#define IMPORT_SAMPLE_ROWS 1000
-#define IMPORT_BATCH 1024
 #define IMPORT_MAX_MAPS 32
-#define IMPORT_MAX_COLUMNS 4096
-
-typedef enum import_kind { IMPORT_RESPONSES, IMPORT_FEEDBACK, IMPORT_CUSTOMERS } import_kind_t;
-
-/* Value kinds, which decide how a column is sampled and parsed. */
-typedef enum value_kind { V_TEXT, V_DATE, V_NUMBER, V_INT } value_kind_t;
-
-typedef struct field_def {
-    const char *name;
-    value_kind_t kind;
-} field_def_t;
-
-enum { R_CUSTOMER, R_SUBMITTED_AT, R_SCORE, R_COMMENT, R_TOUCHPOINT, R_CHANNEL, R_LANGUAGE,
-       R_SEGMENT, R_COUNT };
-static const field_def_t response_fields[R_COUNT] = {
-    {"customer", V_TEXT}, {"submitted_at", V_DATE}, {"score", V_INT},
-    {"comment", V_TEXT},  {"touchpoint", V_TEXT},   {"channel", V_TEXT},
-    {"language", V_TEXT}, {"segment", V_TEXT},
-};
-
-enum { F_SOURCE, F_TEXT, F_TITLE, F_RECEIVED_AT, F_CUSTOMER, F_TOUCHPOINT, F_CHANNEL,
-       F_LANGUAGE, F_RATING, F_CATEGORY, F_EXTERNAL_ID, F_COUNT };
-static const field_def_t feedback_fields[F_COUNT] = {
-    {"source", V_TEXT},     {"text", V_TEXT},     {"title", V_TEXT},
-    {"received_at", V_DATE}, {"customer", V_TEXT}, {"touchpoint", V_TEXT},
-    {"channel", V_TEXT},    {"language", V_TEXT}, {"rating", V_NUMBER},
-    {"category", V_TEXT},   {"external_id", V_TEXT},
-};
-
-enum { C_EXTERNAL_ID, C_NAME, C_EMAIL, C_LANGUAGE, C_SEGMENT, C_ACCOUNT, C_VALUE_TIER,
-       C_REVENUE, C_COST_TO_SERVE, C_JOINED_AT, C_CHURNED_AT, C_COUNT };
-static const field_def_t customer_fields[C_COUNT] = {
-    {"external_id", V_TEXT}, {"name", V_TEXT},         {"email", V_TEXT},
-    {"language", V_TEXT},    {"segment", V_TEXT},      {"account", V_TEXT},
-    {"value_tier", V_TEXT},  {"revenue", V_NUMBER},    {"cost_to_serve", V_NUMBER},
-    {"joined_at", V_DATE},   {"churned_at", V_DATE},
-};
-
-#define MAX_FIELDS 16
-
-/* ---- a small map from names to ids ------------------------------------ */
-
-/* Names met during one import (customers' external ids, touchpoints,
- * segments, accounts) and the id each resolved to, so a million rows that
- * name a few thousand things cost a few thousand lookups. */
-typedef struct idmap {
-    char **keys;
-    int64_t *values;
-    size_t cap, count;
-} idmap_t;
-
-static uint64_t idmap_hash(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    return h;
-}
-
-static bool idmap_get(const idmap_t *m, const char *key, int64_t *value)
-{
-    if (!m->cap)
-        return false;
-    for (size_t i = idmap_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->keys[i])
-            return false;
-        if (strcmp(m->keys[i], key) == 0) {
-            *value = m->values[i];
-            return true;
-        }
-    }
-}
-
-static cx_result idmap_put(idmap_t *m, const char *key, int64_t value)
-{
-    if (2 * (m->count + 1) > m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 64;
-        char **keys = calloc(cap, sizeof *keys);
-        int64_t *values = calloc(cap, sizeof *values);
-        if (!keys || !values) {
-            free(keys);
-            free(values);
-            return CX_ERR_NOMEM;
-        }
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->keys[i])
-                continue;
-            size_t j = idmap_hash(m->keys[i]) & (cap - 1);
-            while (keys[j])
-                j = (j + 1) & (cap - 1);
-            keys[j] = m->keys[i];
-            values[j] = m->values[i];
-        }
-        free(m->keys);
-        free(m->values);
-        m->keys = keys;
-        m->values = values;
-        m->cap = cap;
-    }
-    size_t i = idmap_hash(key) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
-        i = (i + 1) & (m->cap - 1);
-    if (!m->keys[i]) {
-        m->keys[i] = strdup(key);
-        if (!m->keys[i])
-            return CX_ERR_NOMEM;
-        m->count++;
-    }
-    m->values[i] = value;
-    return CX_OK;
-}
-
-static void idmap_free(idmap_t *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->keys[i]);
-    free(m->keys);
-    free(m->values);
-    memset(m, 0, sizeof *m);
-}
-
-/* ---- the import ------------------------------------------------------- */
-
-/* A column that is not one of the fixed fields: q:KEY or attr:KEY. */
-typedef struct extra_column {
-    const char *key; /* question key or attribute name (points into argv or the header copy) */
-    long column;
-    const surveys_question_t *question; /* responses only */
-    long min, max;                      /* numeric questions */
-} extra_column_t;
-
-/* How a sampled column is read: a detected date style or decimal mark. */
-typedef struct column_reading {
-    parse_date_format_t date;
-    char decimal;
-} column_reading_t;
-
-typedef struct import {
-    import_kind_t kind;
-    const char *file;
-    const field_def_t *fields;
-    size_t nfields;
-    long column[MAX_FIELDS]; /* -1 when the field is not in the file */
-    column_reading_t reading[MAX_FIELDS];
-    extra_column_t *extra;
-    size_t nextra;
-    char **header_copy; /* header names, kept after the first reader closes */
-    size_t nheader;
-
-    /* options */
-    bool dry_run, skip_empty;
-    const char *fixed_source;
-    const char *default_language;
-    const char *date_pattern;
-    parse_zone_t *zone;
-
-    /* responses */
-    surveys_info_t survey;
-    arena_t survey_arena;
-    long score_min, score_max;
-    bool nps_like;
-
-    /* the pass */
-    csv_reader_t *reader;
-    int64_t now;
-    int64_t next_response_id;
-    bool unindexed;
-    idmap_t customers, touchpoints, segments, accounts;
-    idmap_t seen_external; /* customers: external id -> line, for duplicates */
-    int64_t placeholder;   /* ids handed out while not writing */
-
-    /* the batch */
-    arena_t batch_arena;
-    orgdata_response_t *responses;
-    orgdata_answer_t *answers;
-    orgdata_customer_t *new_customers;
-    size_t nbatch, nanswers;
-
-    /* outcome */
-    int64_t rows, skipped_score, skipped_empty, created_customers, created_touchpoints,
-        created_segments, created_accounts, updated;
-    int64_t errors;
-    buf_t messages; /* the first IMPORT_MAX_ERRORS lines, each "cxloop: ...\n" */
-    cx_result store_failure;
-} import_t;
-
-static bool import_writing(const import_t *im) { return !im->dry_run && im->errors == 0; }
-
-/* A value from the file for a message: at most 40 characters, control
- * characters shown as '?', so every message stays one line. out holds
- * IMPORT_QUOTE_MAX bytes. */
-#define IMPORT_QUOTE_MAX 168
-static const char *quote_value(const char *s, size_t n, char *out)
-{
-    size_t o = 0, chars = 0;
-    for (size_t i = 0; i < n && o + 4 < IMPORT_QUOTE_MAX; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c & 0xC0) != 0x80 && chars++ == 40) {
-            memcpy(out + o, "...", 3);
-            o += 3;
-            break;
-        }
-        out[o++] = c < 0x20 || c == 0x7F ? '?' : (char)c;
-    }
-    out[o] = '\0';
-    return out;
-}
-
-static void import_error_at(import_t *im, size_t field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Reports a bad value of the current record. */
-static void import_error_at(import_t *im, size_t field, const char *fmt, ...)
-{
-    if (im->errors++ >= IMPORT_MAX_ERRORS)
-        return;
-    buf_puts(&im->messages, "cxloop: ");
-    csv_field_where(im->reader, field, &im->messages);
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&im->messages, fmt, ap);
-    va_end(ap);
-    buf_putc(&im->messages, '\n');
-}
-
-static void import_error_msg(import_t *im, size_t field, buf_t *msg)
-{
-    import_error_at(im, field, "%s", buf_str(msg));
-    buf_reset(msg);
-}
-
-/* The field's value in the record, or NULL when the file has no such
- * column; *len is its length. */
-static const char *field_value(const import_t *im, const csv_record_t *rec, size_t f, size_t *len)
-{
-    long c = im->column[f];
-    if (c < 0 || (size_t)c >= rec->count)
-        return NULL;
-    *len = rec->fields[c].len;
-    return rec->fields[c].data;
-}
-
-/* Like field_value, but NULL for a blank value too. */
-static const char *field_present(const import_t *im, const csv_record_t *rec, size_t f,
-                                 size_t *len)
-{
-    const char *v = field_value(im, rec, f, len);
-    return v && !parse_is_blank(v, *len) ? v : NULL;
-}
-
-/* A copy without surrounding spaces, in the batch arena. */
-static char *trimmed_copy(import_t *im, const char *s, size_t n)
-{
-    while (n && (*s == ' ' || *s == '\t')) {
-        s++;
-        n--;
-    }
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        n--;
-    return arena_strndup(&im->batch_arena, s, n);
-}
 
 static bool language_code(const char *s, size_t n, char out[4])
 {
@@ -356,857 +80,21 @@ static bool language_code(const char *s, size_t n, char out[4])
     return true;
 }
 
-/* Resolves a name to an id through the cache, the store and, when
- * writing, by creating it. Not writing, an unknown name gets a
- * placeholder id so the rest of the file is still checked. */
-typedef cx_result (*find_fn)(db_conn_t *db, const char *name, int64_t *id);
-typedef cx_result (*ensure_fn)(import_t *im, db_conn_t *db, const char *name, int64_t *id);
+typedef struct report_ctx {
+    const cli_command_t *self;
+    bool usage;
+} report_ctx_t;
 
-static cx_result ensure_touchpoint(import_t *im, db_conn_t *db, const char *name, int64_t *id)
+/* The engine's messages, as the command line has always printed them. */
+static void report(void *ctx, importer_msg_t kind, const char *line)
 {
-    bool created = false;
-    cx_result rc = import_refs_touchpoint_ensure(db, name, id, &created);
-    im->created_touchpoints += created;
-    return rc;
-}
-
-static cx_result ensure_segment(import_t *im, db_conn_t *db, const char *name, int64_t *id)
-{
-    bool created = false;
-    cx_result rc = import_refs_segment_ensure(db, name, im->now, id, &created);
-    im->created_segments += created;
-    return rc;
-}
-
-static cx_result ensure_account(import_t *im, db_conn_t *db, const char *name, int64_t *id)
-{
-    bool created = false;
-    cx_result rc = import_refs_account_ensure(db, name, im->now, id, &created);
-    im->created_accounts += created;
-    return rc;
-}
-
-static cx_result ensure_customer(import_t *im, db_conn_t *db, const char *external_id, int64_t *id)
-{
-    cx_result rc = import_refs_customer_find(db, external_id, id);
-    if (rc == CX_ERR_NOT_FOUND) {
-        rc = import_refs_customer_add(db, external_id, im->now, id);
-        im->created_customers += !rc;
-    }
-    return rc;
-}
-
-static cx_result resolve(import_t *im, db_conn_t *db, idmap_t *cache, const char *name,
-                         find_fn find, ensure_fn ensure, int64_t *counter, int64_t *id)
-{
-    if (idmap_get(cache, name, id))
-        return CX_OK;
-    cx_result rc;
-    if (import_writing(im)) {
-        rc = ensure(im, db, name, id);
+    report_ctx_t *r = ctx;
+    if (kind == IMPORTER_MSG_USAGE) {
+        cli_usage_error(r->self, "%s", line);
+        r->usage = true;
     } else {
-        rc = find(db, name, id);
-        if (rc == CX_ERR_NOT_FOUND) {
-            *id = --im->placeholder;
-            (*counter)++;
-            rc = CX_OK;
-        }
+        cli_error("%s", line);
     }
-    if (!rc)
-        rc = idmap_put(cache, name, *id);
-    return rc;
-}
-
-/* Looks up (or creates) the thing a text field names; 0 when blank. */
-static cx_result resolve_field(import_t *im, db_conn_t *db, const csv_record_t *rec, size_t f,
-                               idmap_t *cache, find_fn find, ensure_fn ensure, int64_t *counter,
-                               int64_t *id)
-{
-    size_t len;
-    const char *v = field_present(im, rec, f, &len);
-    *id = 0;
-    if (!v)
-        return CX_OK;
-    char *name = trimmed_copy(im, v, len);
-    if (!name)
-        return CX_ERR_NOMEM;
-    if (strlen(name) > 200) {
-        import_error_at(im, (size_t)im->column[f], "%s is longer than 200 bytes",
-                        im->fields[f].name);
-        return CX_OK;
-    }
-    return resolve(im, db, cache, name, find, ensure, counter, id);
-}
-
-static cx_result parse_date_field(import_t *im, const csv_record_t *rec, size_t f, bool required,
-                                  int64_t *out, buf_t *msg)
-{
-    size_t len;
-    *out = 0;
-    const char *v = field_value(im, rec, f, &len);
-    if (!v)
-        return CX_OK;
-    if (parse_is_blank(v, len)) {
-        if (required)
-            import_error_at(im, (size_t)im->column[f], "%s is empty", im->fields[f].name);
-        return CX_OK;
-    }
-    if (parse_datetime(&im->reading[f].date, im->zone, v, len, out, msg)) {
-        import_error_msg(im, (size_t)im->column[f], msg);
-        *out = 0;
-    }
-    return CX_OK;
-}
-
-static bool parse_language_field(import_t *im, const csv_record_t *rec, size_t f, char out[4])
-{
-    size_t len;
-    const char *v = field_present(im, rec, f, &len);
-    if (!v) {
-        snprintf(out, 4, "%s", im->default_language ? im->default_language : "");
-        return true;
-    }
-    if (language_code(v, len, out))
-        return true;
-    char q[IMPORT_QUOTE_MAX];
-    import_error_at(im, (size_t)im->column[f],
-                    "language %s is not a language code such as pl, en or ro",
-                    quote_value(v, len, q));
-    return false;
-}
-
-/* ---- responses -------------------------------------------------------- */
-
-static cx_result flush_responses(import_t *im, db_conn_t *db)
-{
-    cx_result rc = orgdata_responses_add(db, im->responses, im->nbatch);
-    if (!rc)
-        rc = orgdata_answers_add(db, im->answers, im->nanswers);
-    im->nbatch = im->nanswers = 0;
-    arena_free(&im->batch_arena);
-    arena_init(&im->batch_arena);
-    return rc;
-}
-
-static cx_result response_row(import_t *im, db_conn_t *db, const csv_record_t *rec, buf_t *msg)
-{
-    int64_t errors_before = im->errors;
-    orgdata_response_t r = {
-        .survey_id = im->survey.id,
-        .completed = true,
-        .created_at = im->now,
-    };
-    size_t len;
-    cx_result rc = parse_date_field(im, rec, R_SUBMITTED_AT, true, &r.submitted_at, msg);
-    const char *v = field_value(im, rec, R_SCORE, &len);
-    if (v && !parse_is_blank(v, len)) {
-        long long score;
-        if (parse_int_range(v, len, im->score_min, im->score_max, "score", &score, msg)) {
-            import_error_msg(im, (size_t)im->column[R_SCORE], msg);
-        } else {
-            r.has_score = true;
-            r.score = (int)score;
-            if (im->nps_like) {
-                r.has_nps_group = true;
-                r.nps_group = score <= 6 ? -1 : score <= 8 ? 0 : 1;
-            }
-        }
-    }
-    if ((v = field_present(im, rec, R_COMMENT, &len))) {
-        r.comment = arena_strndup(&im->batch_arena, v, len);
-        r.comment_len = len;
-        if (!r.comment)
-            return CX_ERR_NOMEM;
-    }
-    if ((v = field_present(im, rec, R_CHANNEL, &len)) && !(r.channel = trimmed_copy(im, v, len)))
-        return CX_ERR_NOMEM;
-    char lang[4];
-    if (parse_language_field(im, rec, R_LANGUAGE, lang) &&
-        !(r.language = arena_strdup(&im->batch_arena, lang)))
-        return CX_ERR_NOMEM;
-    if (!rc)
-        rc = resolve_field(im, db, rec, R_TOUCHPOINT, &im->touchpoints, import_refs_touchpoint_find,
-                           ensure_touchpoint, &im->created_touchpoints, &r.touchpoint_id);
-    if (!rc)
-        rc = resolve_field(im, db, rec, R_CUSTOMER, &im->customers, import_refs_customer_find,
-                           ensure_customer, &im->created_customers, &r.customer_id);
-    int64_t segment = 0;
-    if (!rc && field_present(im, rec, R_SEGMENT, &len)) {
-        if (!field_present(im, rec, R_CUSTOMER, &len))
-            import_error_at(im, (size_t)im->column[R_SEGMENT],
-                            "a segment belongs to a customer, and this row names none");
-        else
-            rc = resolve_field(im, db, rec, R_SEGMENT, &im->segments, import_refs_segment_find,
-                               ensure_segment, &im->created_segments, &segment);
-    }
-    /* The other questions, into answers. */
-    size_t first_answer = im->nanswers;
-    for (size_t i = 0; !rc && i < im->nextra; i++) {
-        const extra_column_t *x = &im->extra[i];
-        const csv_field_t *fv = &rec->fields[x->column];
-        if (parse_is_blank(fv->data, fv->len))
-            continue;
-        orgdata_answer_t a = {.question_id = x->question->id};
-        if (x->max > 0) {
-            long long n;
-            if (parse_int_range(fv->data, fv->len, x->min, x->max, x->key, &n, msg)) {
-                import_error_msg(im, (size_t)x->column, msg);
-                continue;
-            }
-            a.has_num = true;
-            a.value_num = (double)n;
-        } else if (!(a.value_text = arena_strndup(&im->batch_arena, fv->data, fv->len))) {
-            return CX_ERR_NOMEM;
-        }
-        im->answers[im->nanswers++] = a;
-    }
-    if (rc)
-        return rc;
-    if (im->errors == errors_before) {
-        im->rows++;
-        im->skipped_score += !r.has_score && im->column[R_SCORE] >= 0;
-    }
-    if (!import_writing(im)) {
-        /* Only checking from here on: nothing of the row is kept. */
-        im->nanswers = 0;
-        im->nbatch = 0;
-        arena_free(&im->batch_arena);
-        arena_init(&im->batch_arena);
-        return CX_OK;
-    }
-    if (segment > 0 && r.customer_id > 0) {
-        rc = import_refs_customer_set_segment(db, r.customer_id, segment);
-        if (rc)
-            return rc;
-    }
-    r.id = im->next_response_id++;
-    for (size_t i = first_answer; i < im->nanswers; i++)
-        im->answers[i].response_id = r.id;
-    im->responses[im->nbatch++] = r;
-    if (im->nbatch == IMPORT_BATCH)
-        rc = flush_responses(im, db);
-    return rc;
-}
-
-/* ---- feedback --------------------------------------------------------- */
-
-static cx_result feedback_row(import_t *im, db_conn_t *db, const csv_record_t *rec, buf_t *msg)
-{
-    int64_t errors_before = im->errors;
-    store_feedback_t item = {.created_at = im->now, .received_at = im->now};
-    size_t len;
-    const char *v = field_value(im, rec, F_TEXT, &len);
-    if (!v || parse_is_blank(v, len)) {
-        if (im->skip_empty) {
-            im->skipped_empty++;
-            return CX_OK;
-        }
-        import_error_at(im, (size_t)im->column[F_TEXT],
-                        "the text is empty (--skip-empty leaves such rows out)");
-        return CX_OK;
-    }
-    if (!(item.text = arena_strndup(&im->batch_arena, v, len)))
-        return CX_ERR_NOMEM;
-    char source[16];
-    if ((v = field_present(im, rec, F_SOURCE, &len))) {
-        char *s = trimmed_copy(im, v, len);
-        char q[IMPORT_QUOTE_MAX];
-        if (!s)
-            return CX_ERR_NOMEM;
-        for (char *p = s; *p; p++)
-            if (*p >= 'A' && *p <= 'Z')
-                *p = (char)(*p - 'A' + 'a');
-        if (!store_feedback_source_valid(s)) {
-            import_error_at(im, (size_t)im->column[F_SOURCE],
-                            "source %s is not one of complaint, ticket, review, call_note, "
-                            "chat, other",
-                            quote_value(s, strlen(s), q));
-        } else {
-            snprintf(source, sizeof source, "%s", s);
-            item.source = source;
-        }
-    } else if (im->fixed_source) {
-        item.source = im->fixed_source;
-    } else {
-        import_error_at(im, (size_t)im->column[F_SOURCE],
-                        "the source is empty (--source names one for such rows)");
-    }
-    if ((v = field_present(im, rec, F_TITLE, &len)) && !(item.title = trimmed_copy(im, v, len)))
-        return CX_ERR_NOMEM;
-    if ((v = field_present(im, rec, F_CATEGORY, &len)) &&
-        !(item.category = trimmed_copy(im, v, len)))
-        return CX_ERR_NOMEM;
-    if ((v = field_present(im, rec, F_CHANNEL, &len)) &&
-        !(item.channel = trimmed_copy(im, v, len)))
-        return CX_ERR_NOMEM;
-    if ((v = field_present(im, rec, F_EXTERNAL_ID, &len)) &&
-        !(item.external_id = trimmed_copy(im, v, len)))
-        return CX_ERR_NOMEM;
-    char lang[4];
-    if (parse_language_field(im, rec, F_LANGUAGE, lang))
-        item.language = lang;
-    if ((v = field_present(im, rec, F_RATING, &len))) {
-        double rating;
-        if (parse_number(v, len, im->reading[F_RATING].decimal, &rating, NULL, msg)) {
-            import_error_msg(im, (size_t)im->column[F_RATING], msg);
-        } else if (rating < 0 || rating > 10) {
-            char shown[64];
-            snprintf(shown, sizeof shown, "%g", rating);
-            import_error_at(im, (size_t)im->column[F_RATING], "rating %s is outside 0–10",
-                            shown);
-        } else {
-            item.has_rating = true;
-            item.rating = rating;
-        }
-    }
-    int64_t received = 0;
-    cx_result rc = parse_date_field(im, rec, F_RECEIVED_AT, true, &received, msg);
-    if (received)
-        item.received_at = received;
-    if (!rc)
-        rc = resolve_field(im, db, rec, F_TOUCHPOINT, &im->touchpoints, import_refs_touchpoint_find,
-                           ensure_touchpoint, &im->created_touchpoints, &item.touchpoint_id);
-    if (!rc)
-        rc = resolve_field(im, db, rec, F_CUSTOMER, &im->customers, import_refs_customer_find,
-                           ensure_customer, &im->created_customers, &item.customer_id);
-    if (rc || im->errors > errors_before)
-        goto done;
-    im->rows++;
-    if (import_writing(im))
-        rc = store_feedback_add(db, &item, NULL);
-done:
-    arena_free(&im->batch_arena);
-    arena_init(&im->batch_arena);
-    return rc;
-}
-
-/* ---- customers -------------------------------------------------------- */
-
-static cx_result flush_customers(import_t *im, db_conn_t *db)
-{
-    cx_result rc = orgdata_customers_add(db, im->new_customers, im->nbatch);
-    im->nbatch = 0;
-    arena_free(&im->batch_arena);
-    arena_init(&im->batch_arena);
-    return rc;
-}
-
-static cx_result parse_money(import_t *im, const csv_record_t *rec, size_t f, bool *has,
-                             double *out, buf_t *msg)
-{
-    size_t len;
-    const char *v = field_present(im, rec, f, &len);
-    *has = false;
-    if (!v)
-        return CX_OK;
-    if (parse_number(v, len, im->reading[f].decimal, out, NULL, msg))
-        import_error_msg(im, (size_t)im->column[f], msg);
-    else
-        *has = true;
-    return CX_OK;
-}
-
-static cx_result customer_row(import_t *im, db_conn_t *db, const csv_record_t *rec, buf_t *msg)
-{
-    int64_t errors_before = im->errors;
-    size_t len;
-    const char *v = field_present(im, rec, C_EXTERNAL_ID, &len);
-    if (!v) {
-        import_error_at(im, (size_t)im->column[C_EXTERNAL_ID], "external_id is empty");
-        return CX_OK;
-    }
-    char *external_id = trimmed_copy(im, v, len);
-    if (!external_id)
-        return CX_ERR_NOMEM;
-    int64_t first_line;
-    char q[IMPORT_QUOTE_MAX];
-    if (idmap_get(&im->seen_external, external_id, &first_line)) {
-        import_error_at(im, (size_t)im->column[C_EXTERNAL_ID],
-                        "customer %s appears twice in the file (first on line %lld)",
-                        quote_value(external_id, strlen(external_id), q), (long long)first_line);
-        return CX_OK;
-    }
-    cx_result rc = idmap_put(&im->seen_external, external_id, (int64_t)rec->line);
-    import_refs_customer_update_t u = {0};
-    const char **texts[] = {[C_NAME] = &u.name, [C_EMAIL] = &u.email,
-                            [C_VALUE_TIER] = &u.value_tier};
-    for (size_t f = C_NAME; !rc && f <= C_VALUE_TIER; f++) {
-        if (f >= sizeof texts / sizeof texts[0] || !texts[f])
-            continue;
-        if ((v = field_present(im, rec, f, &len)) && !(*texts[f] = trimmed_copy(im, v, len)))
-            rc = CX_ERR_NOMEM;
-    }
-    if (!rc && u.email && !strchr(u.email, '@'))
-        import_error_at(im, (size_t)im->column[C_EMAIL], "e-mail address %s has no @",
-                        quote_value(u.email, strlen(u.email), q));
-    char lang[4];
-    if (!rc && field_present(im, rec, C_LANGUAGE, &len) &&
-        parse_language_field(im, rec, C_LANGUAGE, lang) &&
-        !(u.language = arena_strdup(&im->batch_arena, lang)))
-        rc = CX_ERR_NOMEM;
-    if (!rc)
-        rc = parse_money(im, rec, C_REVENUE, &u.has_revenue, &u.revenue, msg);
-    if (!rc)
-        rc = parse_money(im, rec, C_COST_TO_SERVE, &u.has_cost_to_serve, &u.cost_to_serve, msg);
-    if (!rc)
-        rc = parse_date_field(im, rec, C_JOINED_AT, false, &u.joined_at, msg);
-    if (!rc)
-        rc = parse_date_field(im, rec, C_CHURNED_AT, false, &u.churned_at, msg);
-    if (!rc && im->nextra) {
-        json_t *attrs = json_object();
-        for (size_t i = 0; attrs && i < im->nextra; i++) {
-            const csv_field_t *fv = &rec->fields[im->extra[i].column];
-            if (parse_is_blank(fv->data, fv->len))
-                continue;
-            json_object_set_new(attrs, im->extra[i].key, json_stringn(fv->data, fv->len));
-        }
-        char *text = attrs ? json_dumps(attrs, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-        json_decref(attrs);
-        if (!text)
-            return CX_ERR_NOMEM;
-        u.attributes = arena_strdup(&im->batch_arena, text);
-        free(text);
-        if (!u.attributes)
-            return CX_ERR_NOMEM;
-    }
-    if (!rc)
-        rc = resolve_field(im, db, rec, C_SEGMENT, &im->segments, import_refs_segment_find,
-                           ensure_segment, &im->created_segments, &u.segment_id);
-    if (!rc)
-        rc = resolve_field(im, db, rec, C_ACCOUNT, &im->accounts, import_refs_account_find,
-                           ensure_account, &im->created_accounts, &u.account_id);
-    int64_t existing = 0;
-    if (!rc) {
-        rc = import_refs_customer_find(db, external_id, &existing);
-        if (rc == CX_ERR_NOT_FOUND) {
-            rc = CX_OK;
-            existing = 0;
-        }
-    }
-    if (rc)
-        return rc;
-    if (im->errors > errors_before) {
-        im->nbatch = 0;
-        if (!import_writing(im)) {
-            arena_free(&im->batch_arena);
-            arena_init(&im->batch_arena);
-        }
-        return CX_OK;
-    }
-    im->rows++;
-    if (existing)
-        im->updated++;
-    else
-        im->created_customers++;
-    if (!import_writing(im)) {
-        im->nbatch = 0;
-        arena_free(&im->batch_arena);
-        arena_init(&im->batch_arena);
-        return CX_OK;
-    }
-    if (existing) {
-        u.id = existing;
-        return import_refs_customer_update(db, &u);
-    }
-    im->new_customers[im->nbatch++] = (orgdata_customer_t){
-        .external_id = external_id,
-        .name = u.name,
-        .email = u.email,
-        .language = u.language,
-        .segment_id = u.segment_id,
-        .account_id = u.account_id,
-        .value_tier = u.value_tier,
-        .revenue = u.revenue,
-        .cost_to_serve = u.cost_to_serve,
-        .joined_at = u.joined_at,
-        .churned_at = u.churned_at,
-        .attributes = u.attributes,
-        .created_at = im->now,
-    };
-    if (im->nbatch == IMPORT_BATCH)
-        rc = flush_customers(im, db);
-    return rc;
-}
-
-/* ---- the job ---------------------------------------------------------- */
-
-static cx_result import_job(db_conn_t *db, void *arg)
-{
-    import_t *im = arg;
-    im->now = store_now();
-    cx_result rc = CX_OK;
-    if (im->kind == IMPORT_RESPONSES) {
-        int64_t max_id = 0, count = 0;
-        rc = orgdata_max_id(db, ORGDATA_RESPONSES, &max_id);
-        if (!rc)
-            rc = orgdata_count(db, ORGDATA_RESPONSES, &count);
-        im->next_response_id = max_id + 1;
-        /* Into a small table, sorting once at the end beats updating three
-         * indexes per row; into a large one, rebuilding would cost more. */
-        if (!rc && !im->dry_run && count < 100000) {
-            rc = orgdata_responses_unindex(db);
-            im->unindexed = !rc;
-        }
-    }
-    buf_t msg;
-    buf_init(&msg, 4096);
-    csv_record_t rec;
-    while (!rc) {
-        cx_result read = csv_next_record(im->reader, &rec);
-        if (read) {
-            im->errors++;
-            buf_printf(&im->messages, "cxloop: %s\n", csv_reader_error(im->reader));
-            break;
-        }
-        if (!rec.count)
-            break;
-        switch (im->kind) {
-        case IMPORT_RESPONSES: rc = response_row(im, db, &rec, &msg); break;
-        case IMPORT_FEEDBACK: rc = feedback_row(im, db, &rec, &msg); break;
-        case IMPORT_CUSTOMERS: rc = customer_row(im, db, &rec, &msg); break;
-        }
-        if (!rc && buf_failed(&im->messages))
-            rc = CX_ERR_NOMEM;
-    }
-    buf_free(&msg);
-    if (!rc && import_writing(im) && im->nbatch)
-        rc = im->kind == IMPORT_RESPONSES ? flush_responses(im, db) : flush_customers(im, db);
-    if (!rc && im->unindexed)
-        rc = orgdata_responses_reindex(db);
-    if (rc) {
-        im->store_failure = rc;
-        return rc;
-    }
-    return im->errors ? CX_ERR_INVALID : CX_OK;
-}
-
-/* ---- setting up: options, the survey, the header ----------------------- */
-
-typedef struct prepare_read {
-    import_t *im;
-    int64_t survey_id;
-    const char *survey_slug;
-    const char *zone_name;
-    arena_t arena;
-} prepare_read_t;
-
-static cx_result prepare_read(db_conn_t *db, void *arg)
-{
-    prepare_read_t *p = arg;
-    cx_result rc = store_setting_get(db, &p->arena, "timezone", &p->zone_name);
-    if (rc == CX_ERR_NOT_FOUND) {
-        p->zone_name = NULL;
-        rc = CX_OK;
-    }
-    if (rc || p->im->kind != IMPORT_RESPONSES)
-        return rc;
-    if (p->survey_slug)
-        return surveys_get_by_slug(db, &p->im->survey_arena, p->survey_slug, &p->im->survey);
-    return surveys_get(db, &p->im->survey_arena, p->survey_id, &p->im->survey);
-}
-
-static long header_find(const import_t *im, const char *name)
-{
-    for (size_t i = 0; i < im->nheader; i++)
-        if (strcasecmp(im->header_copy[i], name) == 0)
-            return (long)i;
-    return -1;
-}
-
-static void print_columns(const import_t *im)
-{
-    buf_t b;
-    buf_init(&b, 0);
-    for (size_t i = 0; i < im->nheader && i < 40; i++)
-        buf_printf(&b, "%s'%s'", i ? ", " : "", im->header_copy[i]);
-    if (im->nheader > 40)
-        buf_puts(&b, ", ...");
-    cli_error("%s: the columns are %s", im->file, buf_str(&b));
-    buf_free(&b);
-}
-
-static int add_extra(import_t *im, const char *key, long column)
-{
-    extra_column_t *more = realloc(im->extra, (im->nextra + 1) * sizeof *more);
-    if (!more) {
-        cli_error("out of memory");
-        return CLI_FAIL;
-    }
-    im->extra = more;
-    im->extra[im->nextra++] = (extra_column_t){.key = key, .column = column};
-    return CLI_OK;
-}
-
-/* Applies --map (or the header names) to the fixed fields and the extra
- * columns. */
-static int resolve_columns(const cli_command_t *self, import_t *im, char **maps, int nmaps)
-{
-    for (size_t f = 0; f < im->nfields; f++)
-        im->column[f] = -1;
-    const char *prefix = im->kind == IMPORT_RESPONSES   ? "q:"
-                         : im->kind == IMPORT_CUSTOMERS ? "attr:"
-                                                        : NULL;
-    for (int m = 0; m < nmaps; m++) {
-        for (char *item = strtok(maps[m], ","); item; item = strtok(NULL, ",")) {
-            char *eq = strchr(item, '=');
-            if (!eq || eq == item || !eq[1])
-                return cli_usage_error(self, "--map wants FIELD=COLUMN, not '%s'", item);
-            *eq = '\0';
-            const char *field = item, *column = eq + 1;
-            long c = header_find(im, column);
-            if (c < 0) {
-                cli_error("%s: no column named '%s' (mapped to %s)", im->file, column, field);
-                print_columns(im);
-                return CLI_FAIL;
-            }
-            if (prefix && strncmp(field, prefix, strlen(prefix)) == 0 && field[strlen(prefix)]) {
-                if (add_extra(im, field + strlen(prefix), c))
-                    return CLI_FAIL;
-                continue;
-            }
-            size_t f = 0;
-            while (f < im->nfields && strcmp(im->fields[f].name, field) != 0)
-                f++;
-            if (f == im->nfields) {
-                buf_t names;
-                buf_init(&names, 0);
-                for (size_t k = 0; k < im->nfields; k++)
-                    buf_printf(&names, "%s%s", k ? ", " : "", im->fields[k].name);
-                if (prefix)
-                    buf_printf(&names, ", %sKEY", prefix);
-                int rc = cli_usage_error(self, "unknown field '%s' in --map: use %s", field,
-                                         buf_str(&names));
-                buf_free(&names);
-                return rc;
-            }
-            if (im->column[f] >= 0)
-                return cli_usage_error(self, "field '%s' is mapped twice", field);
-            im->column[f] = c;
-        }
-    }
-    if (nmaps == 0)
-        for (size_t f = 0; f < im->nfields; f++)
-            im->column[f] = header_find(im, im->fields[f].name);
-
-    if (im->kind == IMPORT_CUSTOMERS) {
-        /* Every column no field uses is an attribute named by its header. */
-        for (size_t c = 0; c < im->nheader; c++) {
-            bool used = false;
-            for (size_t f = 0; f < im->nfields && !used; f++)
-                used = im->column[f] == (long)c;
-            for (size_t x = 0; x < im->nextra && !used; x++)
-                used = im->extra[x].column == (long)c;
-            if (!used && im->header_copy[c][0] && add_extra(im, im->header_copy[c], (long)c))
-                return CLI_FAIL;
-        }
-    }
-    return CLI_OK;
-}
-
-/* What each kind needs from the file, checked after the mapping. */
-static int check_required(import_t *im)
-{
-    const char *missing = NULL;
-    switch (im->kind) {
-    case IMPORT_RESPONSES:
-        if (im->column[R_SUBMITTED_AT] < 0)
-            missing = "submitted_at";
-        break;
-    case IMPORT_FEEDBACK:
-        if (im->column[F_TEXT] < 0)
-            missing = "text";
-        else if (im->column[F_SOURCE] < 0 && !im->fixed_source) {
-            cli_error("%s: no source column; name the source of every row with --source "
-                      "complaint|ticket|review|call_note|chat|other",
-                      im->file);
-            return CLI_FAIL;
-        }
-        break;
-    case IMPORT_CUSTOMERS:
-        if (im->column[C_EXTERNAL_ID] < 0)
-            missing = "external_id";
-        break;
-    }
-    if (missing) {
-        cli_error("%s: no %s column; name it with --map %s=COLUMN", im->file, missing, missing);
-        print_columns(im);
-        return CLI_FAIL;
-    }
-    if (im->kind != IMPORT_RESPONSES)
-        return CLI_OK;
-
-    const surveys_question_t *main_q = surveys_main_question(&im->survey);
-    if (im->column[R_SCORE] >= 0 && !main_q) {
-        cli_error("%s: survey %lld (%s) has no main question to take a score", im->file,
-                  (long long)im->survey.id, im->survey.kind);
-        return CLI_FAIL;
-    }
-    if (main_q) {
-        im->score_min = strcmp(main_q->kind, "score") == 0 ? 0 : 1;
-        im->score_max = strcmp(main_q->kind, "score") == 0    ? 10
-                        : strcmp(main_q->kind, "rating") == 0 ? 5
-                                                              : 7;
-    }
-    im->nps_like = strcmp(im->survey.kind, "nps") == 0 || strcmp(im->survey.kind, "enps") == 0;
-    for (size_t i = 0; i < im->nextra; i++) {
-        extra_column_t *x = &im->extra[i];
-        x->question = surveys_question(&im->survey, x->key);
-        if (!x->question || x->question->is_main) {
-            cli_error("%s: survey %lld has no question '%s'%s", im->file,
-                      (long long)im->survey.id, x->key,
-                      x->question ? " other than its main one (map it as score)" : "");
-            return CLI_FAIL;
-        }
-        const char *k = x->question->kind;
-        x->min = strcmp(k, "score") == 0 ? 0 : 1;
-        x->max = strcmp(k, "score") == 0    ? 10
-                 : strcmp(k, "rating") == 0 ? 5
-                 : strcmp(k, "effort") == 0 ? 7
-                                            : 0;
-    }
-    return CLI_OK;
-}
-
-/* Reads the first rows to settle how each date and number column is
- * written, unless --date-format says it. */
-static int sample_columns(import_t *im)
-{
-    size_t nsampled = 0;
-    size_t which[MAX_FIELDS];
-    for (size_t f = 0; f < im->nfields; f++) {
-        im->reading[f].date = (parse_date_format_t){.style = PARSE_DATE_PATTERN,
-                                                     .pattern = im->date_pattern};
-        im->reading[f].decimal = 0;
-        if (im->column[f] < 0)
-            continue;
-        if ((im->fields[f].kind == V_DATE && !im->date_pattern) ||
-            im->fields[f].kind == V_NUMBER)
-            which[nsampled++] = f;
-    }
-    if (!nsampled)
-        return CLI_OK;
-    char **values = calloc(nsampled * IMPORT_SAMPLE_ROWS, sizeof *values);
-    size_t *lens = calloc(nsampled * IMPORT_SAMPLE_ROWS, sizeof *lens);
-    size_t *counts = calloc(nsampled, sizeof *counts);
-    int status = values && lens && counts ? CLI_OK : CLI_FAIL;
-    csv_record_t rec;
-    for (size_t row = 0; !status && row < IMPORT_SAMPLE_ROWS; row++) {
-        if (csv_next_record(im->reader, &rec) || !rec.count)
-            break; /* the import pass reports any error */
-        for (size_t s = 0; s < nsampled && !status; s++) {
-            const csv_field_t *fv = &rec.fields[im->column[which[s]]];
-            if (parse_is_blank(fv->data, fv->len))
-                continue;
-            size_t k = s * IMPORT_SAMPLE_ROWS + counts[s]++;
-            values[k] = strndup(fv->data, fv->len);
-            lens[k] = fv->len;
-            if (!values[k])
-                status = CLI_FAIL;
-        }
-    }
-    buf_t msg;
-    buf_init(&msg, 0);
-    for (size_t s = 0; !status && s < nsampled; s++) {
-        size_t f = which[s];
-        const char *const *v = (const char *const *)&values[s * IMPORT_SAMPLE_ROWS];
-        const size_t *l = &lens[s * IMPORT_SAMPLE_ROWS];
-        if (im->fields[f].kind == V_NUMBER) {
-            im->reading[f].decimal = parse_number_detect_decimal(v, l, counts[s]);
-            continue;
-        }
-        if (!counts[s]) {
-            im->reading[f].date = (parse_date_format_t){.style = PARSE_DATE_ISO};
-            continue;
-        }
-        parse_date_detection_t d;
-        if (parse_date_detect(v, l, counts[s], &d, &msg)) {
-            cli_error("%s: column '%s' (%s): %s", im->file, im->header_copy[im->column[f]],
-                      im->fields[f].name, buf_str(&msg));
-            status = CLI_FAIL;
-            break;
-        }
-        im->reading[f].date = d.format;
-        if (d.ambiguous)
-            cli_error("%s: note: dates in column '%s' read as %s; every value also reads as "
-                      "month first (say which with --date-format)",
-                      im->file, im->header_copy[im->column[f]],
-                      parse_date_format_name(&d.format));
-    }
-    buf_free(&msg);
-    if (values)
-        for (size_t i = 0; i < nsampled * IMPORT_SAMPLE_ROWS; i++)
-            free(values[i]);
-    free(values);
-    free(lens);
-    free(counts);
-    if (status && !values)
-        cli_error("out of memory");
-    return status;
-}
-
-static int open_reader(import_t *im, FILE *f, const csv_options_t *opt)
-{
-    cx_result rc = csv_reader_open_file(&im->reader, f, im->file, opt);
-    if (rc) {
-        cli_error("%s", im->reader ? csv_reader_error(im->reader) : "out of memory");
-        csv_reader_close(im->reader);
-        im->reader = NULL;
-        return CLI_FAIL;
-    }
-    return CLI_OK;
-}
-
-static int copy_header(import_t *im)
-{
-    const csv_record_t *h = csv_header(im->reader);
-    if (!h || !h->count) {
-        cli_error("%s: the file is empty; the first line must name the columns", im->file);
-        return CLI_FAIL;
-    }
-    im->nheader = h->count;
-    im->header_copy = calloc(h->count, sizeof *im->header_copy);
-    for (size_t i = 0; im->header_copy && i < h->count; i++) {
-        /* Header names are matched without surrounding spaces and without
-         * a byte order mark some editors write twice. */
-        const char *s = h->fields[i].data;
-        size_t n = h->fields[i].len;
-        while (n && *s == ' ') {
-            s++;
-            n--;
-        }
-        while (n && s[n - 1] == ' ')
-            n--;
-        if (!(im->header_copy[i] = strndup(s, n))) {
-            cli_error("out of memory");
-            return CLI_FAIL;
-        }
-    }
-    if (!im->header_copy) {
-        cli_error("out of memory");
-        return CLI_FAIL;
-    }
-    return CLI_OK;
-}
-
-static void import_free(import_t *im)
-{
-    csv_reader_close(im->reader);
-    for (size_t i = 0; im->header_copy && i < im->nheader; i++)
-        free(im->header_copy[i]);
-    free(im->header_copy);
-    free(im->extra);
-    free(im->responses);
-    free(im->answers);
-    free(im->new_customers);
-    idmap_free(&im->customers);
-    idmap_free(&im->touchpoints);
-    idmap_free(&im->segments);
-    idmap_free(&im->accounts);
-    idmap_free(&im->seen_external);
-    arena_free(&im->batch_arena);
-    arena_free(&im->survey_arena);
-    buf_free(&im->messages);
-    parse_zone_free(im->zone);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -1216,51 +104,39 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void print_summary(const import_t *im, double seconds)
+static void print_summary(const importer_options_t *o, const importer_summary_t *s,
+                          double seconds)
 {
     static const char *const what[] = {"responses", "feedback items", "customers"};
     buf_t b;
     buf_init(&b, 0);
-    buf_printf(&b, "%s%lld %s", im->dry_run ? "dry run: " : "imported ", (long long)im->rows,
-               what[im->kind]);
-    if (im->kind == IMPORT_RESPONSES)
-        buf_printf(&b, " %s survey %lld", im->dry_run ? "for" : "into", (long long)im->survey.id);
-    if (im->dry_run)
+    buf_printf(&b, "%s%lld %s", o->dry_run ? "dry run: " : "imported ", (long long)s->rows,
+               what[o->kind]);
+    if (o->kind == IMPORTER_RESPONSES)
+        buf_printf(&b, " %s survey %lld", o->dry_run ? "for" : "into", (long long)s->survey_id);
+    if (o->dry_run)
         buf_puts(&b, " are valid");
-    if (im->kind == IMPORT_RESPONSES)
-        buf_printf(&b, " (%lld without a score)", (long long)im->skipped_score);
-    if (im->kind == IMPORT_FEEDBACK && im->skip_empty)
-        buf_printf(&b, " (%lld with empty text skipped)", (long long)im->skipped_empty);
-    if (im->kind == IMPORT_CUSTOMERS)
-        buf_printf(&b, " (%lld new, %lld updated)", (long long)im->created_customers,
-                   (long long)im->updated);
-    int64_t made[] = {im->kind == IMPORT_CUSTOMERS ? 0 : im->created_customers,
-                      im->created_touchpoints, im->created_segments, im->created_accounts};
+    if (o->kind == IMPORTER_RESPONSES)
+        buf_printf(&b, " (%lld without a score)", (long long)s->skipped_score);
+    if (o->kind == IMPORTER_FEEDBACK && o->skip_empty)
+        buf_printf(&b, " (%lld with empty text skipped)", (long long)s->skipped_empty);
+    if (o->kind == IMPORTER_CUSTOMERS)
+        buf_printf(&b, " (%lld new, %lld updated)", (long long)s->created_customers,
+                   (long long)s->updated);
+    int64_t made[] = {o->kind == IMPORTER_CUSTOMERS ? 0 : s->created_customers,
+                      s->created_touchpoints, s->created_segments, s->created_accounts};
     static const char *const made_what[] = {"customers", "touchpoints", "segments", "accounts"};
     bool first = true;
     for (size_t i = 0; i < 4; i++) {
         if (!made[i])
             continue;
-        buf_printf(&b, "%s%lld %s", first ? (im->dry_run ? "; would create " : "; created ") : ", ",
+        buf_printf(&b, "%s%lld %s", first ? (o->dry_run ? "; would create " : "; created ") : ", ",
                    (long long)made[i], made_what[i]);
         first = false;
     }
-    buf_printf(&b, "%s in %.2f s", im->dry_run ? "; nothing written" : "", seconds);
+    buf_printf(&b, "%s in %.2f s", o->dry_run ? "; nothing written" : "", seconds);
     puts(buf_str(&b));
     buf_free(&b);
-}
-
-static int parse_kind(const char *s, import_kind_t *kind)
-{
-    if (strcmp(s, "responses") == 0)
-        *kind = IMPORT_RESPONSES;
-    else if (strcmp(s, "feedback") == 0)
-        *kind = IMPORT_FEEDBACK;
-    else if (strcmp(s, "customers") == 0)
-        *kind = IMPORT_CUSTOMERS;
-    else
-        return -1;
-    return 0;
 }
 
 int cmd_import(int argc, char **argv)
@@ -1268,9 +144,9 @@ int cmd_import(int argc, char **argv)
     const cli_command_t *self = cli_find("import");
     if (argc < 2)
         return cli_usage_error(self, "missing what to import: responses, feedback or customers");
-    import_t im;
-    memset(&im, 0, sizeof im);
-    if (parse_kind(argv[1], &im.kind))
+    importer_options_t o;
+    memset(&o, 0, sizeof o);
+    if (!importer_kind_parse(argv[1], &o.kind))
         return cli_usage_error(self, "cannot import '%s': use responses, feedback or customers",
                                argv[1]);
     const char *db_option = NULL, *survey = NULL, *date_format = NULL, *encoding = NULL,
@@ -1302,13 +178,13 @@ int cmd_import(int argc, char **argv)
     const char *path = cli_db_path(db_option);
     if (!path)
         return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
-    if ((im.kind == IMPORT_RESPONSES) != (survey != NULL))
-        return cli_usage_error(self, im.kind == IMPORT_RESPONSES
+    if ((o.kind == IMPORTER_RESPONSES) != (survey != NULL))
+        return cli_usage_error(self, o.kind == IMPORTER_RESPONSES
                                          ? "--survey ID is required for responses"
                                          : "--survey applies to responses only");
-    if (source && im.kind != IMPORT_FEEDBACK)
+    if (source && o.kind != IMPORTER_FEEDBACK)
         return cli_usage_error(self, "--source applies to feedback only");
-    if (skip_empty && im.kind != IMPORT_FEEDBACK)
+    if (skip_empty && o.kind != IMPORTER_FEEDBACK)
         return cli_usage_error(self, "--skip-empty applies to feedback only");
     if (source && !store_feedback_source_valid(source))
         return cli_usage_error(
@@ -1317,28 +193,27 @@ int cmd_import(int argc, char **argv)
     if (language && !language_code(language, strlen(language), lang))
         return cli_usage_error(self, "--language must be a language code such as pl, en or ro");
 
-    csv_options_t csv = {.header = true, .check_field_count = true};
     if (encoding) {
         bool ok;
-        csv.encoding = charset_from_name(encoding, &ok);
+        o.csv.encoding = charset_from_name(encoding, &ok);
         if (!ok)
             return cli_usage_error(self, "--encoding must be utf-8, windows-1250 or iso-8859-2");
     }
     if (delimiter) {
         if (strcmp(delimiter, ",") == 0 || strcmp(delimiter, "comma") == 0)
-            csv.delimiter = ',';
+            o.csv.delimiter = ',';
         else if (strcmp(delimiter, ";") == 0 || strcmp(delimiter, "semicolon") == 0)
-            csv.delimiter = ';';
+            o.csv.delimiter = ';';
         else if (strcmp(delimiter, "tab") == 0 || strcmp(delimiter, "\t") == 0 ||
                  strcmp(delimiter, "\\t") == 0)
-            csv.delimiter = '\t';
+            o.csv.delimiter = '\t';
         else if (strcmp(delimiter, "|") == 0)
-            csv.delimiter = '|';
+            o.csv.delimiter = '|';
         else
             return cli_usage_error(self, "--delimiter must be ',', ';', 'tab' or '|'");
     }
     if (quoting && strcmp(quoting, "off") == 0)
-        csv.no_quoting = true;
+        o.csv.no_quoting = true;
     else if (quoting && strcmp(quoting, "on") != 0)
         return cli_usage_error(self, "--quoting must be on or off");
     buf_t msg;
@@ -1348,36 +223,30 @@ int cmd_import(int argc, char **argv)
         buf_free(&msg);
         return status;
     }
-    prepare_read_t prep = {.im = &im};
-    if (im.kind == IMPORT_RESPONSES) {
+    buf_free(&msg);
+    if (o.kind == IMPORTER_RESPONSES) {
         long id;
         if (cli_parse_long(survey, 1, 0x7fffffffL, &id))
-            prep.survey_id = id;
+            o.survey_id = id;
         else
-            prep.survey_slug = survey;
+            o.survey_slug = survey;
     }
-
-    im.file = argv[2];
-    im.dry_run = dry_run;
-    im.skip_empty = skip_empty;
-    im.fixed_source = source;
-    im.default_language = lang[0] ? lang : NULL;
-    im.date_pattern = date_format;
-    switch (im.kind) {
-    case IMPORT_RESPONSES: im.fields = response_fields; im.nfields = R_COUNT; break;
-    case IMPORT_FEEDBACK: im.fields = feedback_fields; im.nfields = F_COUNT; break;
-    case IMPORT_CUSTOMERS: im.fields = customer_fields; im.nfields = C_COUNT; break;
-    }
-    arena_init(&im.batch_arena);
-    arena_init(&im.survey_arena);
-    arena_init(&prep.arena);
-    buf_init(&im.messages, 0);
+    report_ctx_t rep = {.self = self};
+    o.name = argv[2];
+    o.dry_run = dry_run;
+    o.skip_empty = skip_empty;
+    o.fixed_source = source;
+    o.default_language = lang[0] ? lang : NULL;
+    o.date_pattern = date_format;
+    o.report = report;
+    o.report_ctx = &rep;
 
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct stat st;
     store_t *store = NULL;
     FILE *f = NULL;
+    importer_t *im = NULL;
     char *map_copies[IMPORT_MAX_MAPS];
     int ncopies = 0;
     status = CLI_FAIL;
@@ -1387,87 +256,65 @@ int cmd_import(int argc, char **argv)
     }
     if (cli_open_store_for_bulk_load(path, &store))
         goto out;
-    cx_result rc = store_read(store, prepare_read, &prep);
-    if (rc == CX_ERR_NOT_FOUND) {
-        cli_error("no survey %s (see 'cxloop survey list')", survey);
-        goto out;
-    }
-    if (rc) {
-        cli_error("%s: %s", path, cx_result_text(rc));
-        goto out;
-    }
-    if (parse_zone_load(prep.zone_name ? prep.zone_name : PARSE_DEFAULT_ZONE, &im.zone, &msg)) {
-        cli_error("time zone: %s", buf_str(&msg));
-        goto out;
-    }
-    f = fopen(im.file, "rb");
-    if (!f) {
-        cli_error("%s: %s", im.file, strerror(errno));
-        goto out;
-    }
-    if (open_reader(&im, f, &csv) || copy_header(&im))
-        goto out;
     for (; ncopies < nmaps; ncopies++)
         if (!(map_copies[ncopies] = strdup(maps[ncopies]))) {
             cli_error("out of memory");
             goto out;
         }
-    status = resolve_columns(self, &im, map_copies, nmaps);
-    if (!status)
-        status = check_required(&im);
-    if (!status)
-        status = sample_columns(&im);
-    if (status)
-        goto out;
-    status = CLI_FAIL;
-    csv_reader_close(im.reader);
-    im.reader = NULL;
-    if (fseek(f, 0, SEEK_SET) != 0) {
-        cli_error("%s: cannot read the file twice (%s); import from a regular file", im.file,
-                  strerror(errno));
-        goto out;
-    }
-    if (open_reader(&im, f, &csv))
-        goto out;
-    if (im.kind == IMPORT_RESPONSES) {
-        im.responses = calloc(IMPORT_BATCH, sizeof *im.responses);
-        im.answers = calloc(IMPORT_BATCH * (im.nextra + 1), sizeof *im.answers);
-    } else if (im.kind == IMPORT_CUSTOMERS) {
-        im.new_customers = calloc(IMPORT_BATCH, sizeof *im.new_customers);
-    }
-    if ((im.kind == IMPORT_RESPONSES && (!im.responses || !im.answers)) ||
-        (im.kind == IMPORT_CUSTOMERS && !im.new_customers)) {
+    o.maps = map_copies;
+    o.nmaps = (size_t)nmaps;
+    if (!(im = importer_new(&o))) {
         cli_error("out of memory");
         goto out;
     }
-    rc = im.dry_run ? store_read(store, import_job, &im) : store_write(store, import_job, &im);
-    fputs(buf_str(&im.messages), stderr);
-    if (im.errors > IMPORT_MAX_ERRORS)
-        cli_error("and %lld more", (long long)(im.errors - IMPORT_MAX_ERRORS));
-    if (im.store_failure) {
-        cli_error("%s: %s; nothing imported", path, cx_result_text(im.store_failure));
+    importer_status_t st_prep = importer_prepare(im, store);
+    const importer_summary_t *sum = importer_summary(im);
+    if (st_prep == IMPORTER_NO_SURVEY) {
+        cli_error("no survey %s (see 'cxloop survey list')", survey);
         goto out;
     }
-    if (im.errors) {
-        cli_error("%s: %lld error%s; nothing imported", im.file, (long long)im.errors,
-                  im.errors == 1 ? "" : "s");
+    if (st_prep == IMPORTER_STORE) {
+        cli_error("%s: %s", path, cx_result_text(sum->store_failure));
         goto out;
     }
-    if (rc) {
-        cli_error("%s: %s; nothing imported", path, cx_result_text(rc));
+    if (st_prep)
+        goto out;
+    f = fopen(o.name, "rb");
+    if (!f) {
+        cli_error("%s: %s", o.name, strerror(errno));
         goto out;
     }
-    print_summary(&im, seconds_since(&t0));
+    importer_status_t st_run = importer_run(im, store, f);
+    if (st_run == IMPORTER_USAGE || rep.usage) {
+        status = CLI_USAGE;
+        goto out;
+    }
+    if (st_run == IMPORTER_FAILED)
+        goto out;
+    if (sum->errors > IMPORTER_MAX_ERRORS)
+        cli_error("and %lld more", (long long)(sum->errors - IMPORTER_MAX_ERRORS));
+    if (sum->store_failure) {
+        cli_error("%s: %s; nothing imported", path, cx_result_text(sum->store_failure));
+        goto out;
+    }
+    if (sum->errors) {
+        cli_error("%s: %lld error%s; nothing imported", o.name, (long long)sum->errors,
+                  sum->errors == 1 ? "" : "s");
+        goto out;
+    }
+    if (sum->job_result) {
+        cli_error("%s: %s; nothing imported", path, cx_result_text(sum->job_result));
+        goto out;
+    }
+    print_summary(&o, sum, seconds_since(&t0));
     status = CLI_OK;
 out:
+    importer_free(im);
     for (int i = 0; i < ncopies; i++)
         free(map_copies[i]);
     if (store)
         store_close(store);
-    import_free(&im);
     if (f)
         fclose(f);
-    arena_free(&prep.arena);
-    buf_free(&msg);
     return status;
 }

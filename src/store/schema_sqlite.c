@@ -385,6 +385,29 @@ static const char migration_5_search[] =
     "INSERT INTO responses_fts (rowid, comment)"
     "  SELECT id, comment FROM responses WHERE comment IS NOT NULL;"
     "INSERT INTO feedback_fts (feedback_fts) VALUES ('rebuild');";
+/* The import page: an uploaded file waits here between the upload and
+ * the mapping step (an hour at most, only for the user who sent it), and
+ * the mapping chosen for a header is remembered for the next file with
+ * the same header (fingerprint: a hash of the kind and the column names). */
+static const char migration_6_import_uploads[] =
+    "CREATE TABLE import_uploads ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('responses','feedback','customers')),"
+    "  survey_id INTEGER REFERENCES surveys(id) ON DELETE CASCADE,"
+    "  file_name TEXT NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX import_uploads_created ON import_uploads(created_at);"
+    "CREATE TABLE import_mappings ("
+    "  kind TEXT NOT NULL CHECK (kind IN ('responses','feedback','customers')),"
+    "  fingerprint TEXT NOT NULL,"
+    "  mapping TEXT NOT NULL,"
+    "  updated_by TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (kind, fingerprint)"
+    ");";
 
 static const char *const sqlite_migrations[] = {
     migration_1_accounts,
@@ -392,6 +415,7 @@ static const char *const sqlite_migrations[] = {
     migration_3_idempotency,
     migration_4_response_resume,
     migration_5_search,
+    migration_6_import_uploads,
 };
 
 int schema_migration_count(void)

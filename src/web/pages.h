@@ -49,6 +49,19 @@ WEB_HANDLER(page_account);
 WEB_HANDLER(page_account_password);
 WEB_HANDLER(page_account_language);
 
+/* import page (page_import.c) */
+WEB_HANDLER(page_import);
+WEB_HANDLER(page_import_upload);
+WEB_HANDLER(page_import_map);
+WEB_HANDLER(page_import_run);
+/* Uploads may be larger than other bodies: the server asks before it
+ * reads one (headers and cookies are there, the body is not). The larger
+ * of max_body and PAGE_IMPORT_MAX_UPLOAD for a POST to the upload route
+ * from a session that may import; max_body for everything else, so no
+ * one can make the server hold 50 MB without signing in. */
+#define PAGE_IMPORT_MAX_UPLOAD ((size_t)50 << 20)
+size_t page_import_body_limit(http_request_t *req, size_t max_body);
+
 /* API */
 WEB_HANDLER(api_me);
 WEB_HANDLER(api_feedback_create);

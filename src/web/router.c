@@ -107,6 +107,11 @@ static const route_t web_routes[] = {
     {POST, "/account/language", page_account_language, CAP_VIEW, ROUTE_PAGE, CSRF_SESSION,
      AREA_ACCOUNT},
 
+    /* import page: upload, column mapping, check and import */
+    {GET, "/import", page_import, CAP_MANAGE, ROUTE_PAGE, CSRF_NONE, AREA_NONE},
+    {POST, "/import/upload", page_import_upload, CAP_MANAGE, ROUTE_PAGE, CSRF_SESSION, AREA_NONE},
+    {GET, "/import/:id", page_import_map, CAP_MANAGE, ROUTE_PAGE, CSRF_NONE, AREA_NONE},
+    {POST, "/import/:id", page_import_run, CAP_MANAGE, ROUTE_PAGE, CSRF_SESSION, AREA_NONE},
     /* API */
     {GET, "/api/v1/me", api_me, CAP_VIEW, ROUTE_API, CSRF_NONE, AREA_NONE},
     {POST, "/api/v1/feedback", api_feedback_create, CAP_MANAGE, ROUTE_API, CSRF_NONE, AREA_NONE},

@@ -38,6 +38,8 @@
 #include <unistd.h>
 
 #include "sys/log.h"
+#include "web/multipart.h"
+#include "web/pages.h"
 #include "web/router.h"
 #include "web/web.h"
 
@@ -71,6 +73,7 @@ typedef struct web_ctx {
     bool too_large;
     bool bad_request;
     uint64_t discarded;
+    size_t max_body; /* --max-body, or more for a signed-in upload */
     struct timespec start;
     int status;
     size_t bytes;
@@ -293,7 +296,10 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
     if (!ctx->started) {
         ctx->started = true;
         setup_request(srv, ctx, conn, method);
-        if (content_length_too_large(&ctx->req, srv->app.max_body)) {
+        /* nothing of the body is read yet, so its limit may still change */
+        ctx->max_body = page_import_body_limit(&ctx->req, srv->app.max_body);
+        buf_init(&ctx->body, ctx->max_body);
+        if (content_length_too_large(&ctx->req, ctx->max_body)) {
             /* answered before reading: libmicrohttpd then refuses the body */
             answer_status(ctx, 413, "too_large",
                           "the request body is larger than the server accepts");
@@ -306,7 +312,7 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
         size_t n = *upload_data_size;
         *upload_data_size = 0;
         if (!ctx->too_large) {
-            if (n > srv->app.max_body - ctx->body.len) {
+            if (n > ctx->max_body - ctx->body.len) {
                 ctx->too_large = true;
                 ctx->discarded = ctx->body.len;
                 buf_free(&ctx->body);
@@ -318,7 +324,7 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
             }
         }
         ctx->discarded += n;
-        return ctx->discarded > srv->app.max_body + WEB_DISCARD_MAX ? MHD_NO : MHD_YES;
+        return ctx->discarded > ctx->max_body + WEB_DISCARD_MAX ? MHD_NO : MHD_YES;
     }
 
     /* the whole request is here */
@@ -333,6 +339,9 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
     }
     if (!ctx->bad_request && req->body && is_form(req) &&
         http_parse_urlencoded(&req->arena, req->body, req->body_len, &req->form))
+        ctx->bad_request = true;
+    if (!ctx->bad_request && req->body &&
+        multipart_is_form_data(http_header(req, "Content-Type")) && multipart_fill_form(req))
         ctx->bad_request = true;
     if (ctx->bad_request) {
         answer_status(ctx, 400, "invalid_input", "the request could not be read");
