@@ -333,10 +333,21 @@ static const char migration_3_idempotency[] =
     ");"
     "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);";
 
+/* E-mail invitations: a sender claims a queued row (claimed_at) so two
+ * senders (the server's mailer and `cxloop invite send`) never mail the
+ * same customer twice; a claim older than ten minutes is a sender that
+ * died and may be taken over. attempts counts transient failures. */
+static const char migration_4_invitation_sending[] =
+    "ALTER TABLE invitations ADD COLUMN claimed_at INTEGER;"
+    "ALTER TABLE invitations ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX invitations_survey_customer ON invitations(survey_id, customer_id, created_at);"
+    "CREATE INDEX invitations_status ON invitations(status, survey_id);";
+
 static const char *const sqlite_migrations[] = {
     migration_1_accounts,
     migration_2_domain,
     migration_3_idempotency,
+    migration_4_invitation_sending,
 };
 
 int schema_migration_count(void)
