@@ -24,6 +24,7 @@ const cli_command_t cli_commands[] = {
     COMMAND(metrics, "NPS, CSAT, CES, eNPS with intervals, by period and segment"),
     COMMAND(survey, "create and list surveys"),
     COMMAND(import, "load responses, feedback or customers from a CSV file"),
+    COMMAND(invite, "invite customers to a survey by e-mail, send, show status"),
     {NULL, NULL, NULL, NULL},
 };
 

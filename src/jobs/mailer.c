@@ -114,6 +114,20 @@ bool mailer_address_valid(const char *a)
     return strchr(at + 1, '.') != NULL && at[1] != '.' && a[len - 1] != '.';
 }
 
+bool mailer_base_url_valid(const char *url)
+{
+    if (!url)
+        return false;
+    size_t len = strlen(url);
+    size_t scheme = strncmp(url, "https://", 8) == 0 ? 8 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+    if (!scheme || len <= scheme || len > 200 || url[scheme] == '/')
+        return false;
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        if (*p <= ' ' || *p >= 0x7f || strchr("?#\"<>\\`{}|^", *p))
+            return false;
+    return true;
+}
+
 static const char b64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -337,7 +351,7 @@ long mailer_delay_ms(int rate)
 typedef struct smtp_session {
     CURL *curl;
     char errbuf[CURL_ERROR_SIZE];
-    char last_reply[200]; /* the server's last reply line */
+    char last_reply[200]; /* the server's last refusal */
     const char *data;     /* the message being uploaded */
     size_t len, pos;
 } smtp_session_t;
@@ -356,9 +370,10 @@ static int smtp_debug(CURL *curl, curl_infotype type, char *data, size_t size, v
 {
     (void)curl;
     smtp_session_t *s = arg;
-    if (type != CURLINFO_HEADER_IN || size == 0)
+    /* keep the last refusal (4xx or 5xx), printable only: after a refusal
+     * curl says QUIT, and the server's goodbye is not the reason */
+    if (type != CURLINFO_HEADER_IN || size == 0 || (data[0] != '4' && data[0] != '5'))
         return 0;
-    /* keep the last line of the reply, printable only */
     size_t end = size;
     while (end > 0 && (data[end - 1] == '\n' || data[end - 1] == '\r'))
         end--;

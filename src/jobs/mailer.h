@@ -66,6 +66,10 @@ long mailer_delay_ms(int rate_per_minute);
  * spaces, controls, angle brackets, quotes or commas; at most 254 bytes. */
 bool mailer_address_valid(const char *address);
 
+/* True for an http:// or https:// address without spaces, controls or a
+ * query, at most 200 bytes: what public_url may hold. */
+bool mailer_base_url_valid(const char *url);
+
 /* The language of the message: the customer's when the survey offers it,
  * else the survey's first language when we have texts for it, else "pl". */
 const char *mailer_language(const char *customer_language, const char *survey_languages);
