@@ -522,6 +522,7 @@ static bool send_batch(store_t *store, const mailer_config_t *cfg, smtp_session_
 {
     const char *base = cfg->base_url && *cfg->base_url ? cfg->base_url
                        : claim->public_url && *claim->public_url ? claim->public_url
+                       : cfg->default_base_url && *cfg->default_base_url ? cfg->default_base_url
                                                                  : MAILER_DEFAULT_BASE;
     const char *org = claim->org_name && *claim->org_name ? claim->org_name : "cxloop";
     for (size_t i = 0; i < claim->count; i++) {
@@ -649,7 +650,8 @@ cx_result mailer_run(store_t *store, const mailer_config_t *cfg, mailer_wait_fn 
 struct mailer {
     store_t *store;
     mailer_config_t cfg;
-    char *strings[5]; /* owned copies behind cfg */
+    char *strings[6]; /* owned copies behind cfg */
+    int reminders_days; /* requested from the page; -1 none */
     int poll_seconds;
     pthread_t thread;
     pthread_mutex_t lock;
@@ -687,8 +689,14 @@ static void *mailer_main(void *arg)
     mailer_t *m = arg;
     time_t last_error_log = 0;
     for (;;) {
+        mailer_config_t cfg = m->cfg;
+        pthread_mutex_lock(&m->lock);
+        if (m->reminders_days >= 0)
+            cfg.remind_after_days = m->reminders_days;
+        m->reminders_days = -1;
+        pthread_mutex_unlock(&m->lock);
         mailer_stats_t stats;
-        cx_result rc = mailer_run(m->store, &m->cfg, mailer_thread_wait, m, &stats);
+        cx_result rc = mailer_run(m->store, &cfg, mailer_thread_wait, m, &stats);
         if (stats.sent || stats.failed || stats.reminded || stats.reminders_failed)
             log_info("mailer: %lld sent, %lld failed, %lld requeued, %lld reminders",
                      (long long)stats.sent, (long long)stats.failed, (long long)stats.requeued,
@@ -735,10 +743,12 @@ cx_result mailer_start(store_t *store, const mailer_config_t *cfg, int poll_seco
     m->store = store;
     m->cfg = *cfg;
     m->poll_seconds = poll_seconds > 0 ? poll_seconds : 60;
-    const char *src[5] = {cfg->smtp_url, cfg->username, cfg->password, cfg->from, cfg->base_url};
-    const char **dst[5] = {&m->cfg.smtp_url, &m->cfg.username, &m->cfg.password, &m->cfg.from,
-                           &m->cfg.base_url};
-    for (size_t i = 0; i < 5; i++) {
+    m->reminders_days = -1;
+    const char *src[6] = {cfg->smtp_url, cfg->username, cfg->password,
+                          cfg->from,     cfg->base_url, cfg->default_base_url};
+    const char **dst[6] = {&m->cfg.smtp_url, &m->cfg.username, &m->cfg.password,
+                           &m->cfg.from,     &m->cfg.base_url, &m->cfg.default_base_url};
+    for (size_t i = 0; i < 6; i++) {
         if (!src[i])
             continue;
         m->strings[i] = strdup(src[i]);
@@ -769,6 +779,17 @@ void mailer_poke(mailer_t *m)
     if (!m)
         return;
     pthread_mutex_lock(&m->lock);
+    m->poked = true;
+    pthread_cond_signal(&m->wake);
+    pthread_mutex_unlock(&m->lock);
+}
+
+void mailer_request_reminders(mailer_t *m, int days)
+{
+    if (!m)
+        return;
+    pthread_mutex_lock(&m->lock);
+    m->reminders_days = days < 0 ? 0 : days;
     m->poked = true;
     pthread_cond_signal(&m->wake);
     pthread_mutex_unlock(&m->lock);

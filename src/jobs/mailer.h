@@ -10,8 +10,9 @@
  *
  * Retry policy: a refusal of one recipient with a 5xx reply fails that
  * invitation at once (the reason is the server's reply); a 4xx reply
- * sends it back to the queue, and after INVITATIONS_MAX_ATTEMPTS such
- * replies it fails. When the server cannot be reached or refuses our
+ * sends it back to the queue, to be tried again by a run ten minutes
+ * later or more (INVITATIONS_CLAIM_STALE), and after
+ * INVITATIONS_MAX_ATTEMPTS such replies it fails. When the server cannot be reached or refuses our
  * login, nothing is counted against the invitation: it is released to the
  * queue and the run stops, to try again at the next run.
  *
@@ -40,7 +41,8 @@ typedef struct mailer_config {
     const char *password;
     const char *from;      /* the sender's address: name@domain */
     const char *base_url;  /* public address of the server; NULL: the setting
-                              public_url, else http://localhost:8080 */
+                              public_url, else default_base_url */
+    const char *default_base_url; /* NULL: http://localhost:8080 */
     int rate_per_minute;   /* 1..MAILER_RATE_MAX; 0 = MAILER_RATE_DEFAULT */
     int remind_after_days; /* < 0: no reminders */
     int timeout_seconds;   /* per message; 0 = 30 */
@@ -116,6 +118,9 @@ cx_result mailer_start(store_t *store, const mailer_config_t *cfg, int poll_seco
                        mailer_t **out);
 /* Asks for a run now (after queueing invitations); thread-safe. NULL ok. */
 void mailer_poke(mailer_t *m);
+/* Asks the next run to also send reminders for invitations sent at least
+ * days ago (once; the configured remind_after_days stays). */
+void mailer_request_reminders(mailer_t *m, int days);
 /* Stops the thread (a message in flight finishes) and frees it. NULL ok. */
 void mailer_stop(mailer_t *m);
 

@@ -291,6 +291,35 @@ cx_result invitations_list(db_conn_t *db, arena_t *arena, int64_t survey_id, int
     return CX_OK;
 }
 
+cx_result invitations_segment_names(db_conn_t *db, arena_t *arena, const char ***out,
+                                    size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    db_stmt_t *st = db_prepare(db, "SELECT name FROM segments ORDER BY name LIMIT 1000");
+    if (!st)
+        return CX_ERR_STORE;
+    const char **names = arena_alloc(arena, 1000 * sizeof *names);
+    if (!names) {
+        db_done(st);
+        return CX_ERR_NOMEM;
+    }
+    size_t n = 0;
+    db_step_result r;
+    while ((r = db_step(st)) == DB_ROW && n < 1000) {
+        if (!(names[n++] = arena_strdup(arena, db_column_text(st, 0)))) {
+            db_done(st);
+            return CX_ERR_NOMEM;
+        }
+    }
+    db_done(st);
+    if (r == DB_ERROR)
+        return CX_ERR_STORE;
+    *out = names;
+    *count = n;
+    return CX_OK;
+}
+
 /* ---- sending ---- */
 
 cx_result invitations_claim(db_conn_t *db, arena_t *arena, bool reminder, int64_t remind_before,
@@ -394,31 +423,44 @@ cx_result invitations_mark_failed(db_conn_t *db, int64_t id, bool reminder, bool
                                   const char *reason, int64_t now)
 {
     db_stmt_t *st;
-    if (reminder)
+    /* A transient failure keeps the claim time: nobody takes the row again
+     * for INVITATIONS_CLAIM_STALE seconds, which is the wait before the
+     * retry (and keeps one run from retrying it at once). */
+    if (reminder) {
         /* the invitation itself went out; a permanent refusal ends the
-         * reminders (reminded_at set), a transient one lets the next run
-         * try again */
+         * reminders (reminded_at set), a transient one is retried later */
         st = db_prepare(db, "UPDATE invitations SET status_detail = 'reminder: ' || ?,"
-                            " claimed_at = NULL,"
-                            " reminded_at = CASE WHEN ? THEN ? ELSE reminded_at END"
+                            " claimed_at = ?, reminded_at = coalesce(?, reminded_at)"
                             " WHERE id = ?");
-    else
-        st = db_prepare(db, "UPDATE invitations SET status_detail = ?, claimed_at = NULL,"
-                            " attempts = attempts + 1,"
-                            " status = CASE WHEN ? OR attempts + 1 >= ? THEN 'failed'"
-                            "               ELSE 'queued' END"
-                            " WHERE id = ? AND status = 'queued'");
+        if (!st)
+            return CX_ERR_STORE;
+        db_bind_text(st, 1, reason && *reason ? reason : "unknown failure");
+        if (permanent) {
+            db_bind_null(st, 2);
+            db_bind_int(st, 3, now);
+        } else {
+            db_bind_int(st, 2, now);
+            db_bind_null(st, 3);
+        }
+        db_bind_int(st, 4, id);
+        return db_exec_stmt(st);
+    }
+    /* every right-hand side sees the row as it was, so attempts + 1 is
+     * this attempt in both CASEs */
+    st = db_prepare(db, "UPDATE invitations SET status_detail = ?, attempts = attempts + 1,"
+                        " status = CASE WHEN ? OR attempts + 1 >= ? THEN 'failed'"
+                        "               ELSE 'queued' END,"
+                        " claimed_at = CASE WHEN ? OR attempts + 1 >= ? THEN NULL ELSE ? END"
+                        " WHERE id = ? AND status = 'queued'");
     if (!st)
         return CX_ERR_STORE;
     db_bind_text(st, 1, reason && *reason ? reason : "unknown failure");
     db_bind_int(st, 2, permanent);
-    if (reminder) {
-        db_bind_int(st, 3, now);
-        db_bind_int(st, 4, id);
-    } else {
-        db_bind_int(st, 3, INVITATIONS_MAX_ATTEMPTS);
-        db_bind_int(st, 4, id);
-    }
+    db_bind_int(st, 3, INVITATIONS_MAX_ATTEMPTS);
+    db_bind_int(st, 4, permanent);
+    db_bind_int(st, 5, INVITATIONS_MAX_ATTEMPTS);
+    db_bind_int(st, 6, now);
+    db_bind_int(st, 7, id);
     return db_exec_stmt(st);
 }
 

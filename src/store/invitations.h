@@ -88,6 +88,10 @@ cx_result invitations_count(db_conn_t *db, int64_t survey_id, invitations_counts
 cx_result invitations_list(db_conn_t *db, arena_t *arena, int64_t survey_id, int limit,
                            invitations_row_t **out, size_t *count);
 
+/* Names of every segment, in name order (for the page's audience list). */
+cx_result invitations_segment_names(db_conn_t *db, arena_t *arena, const char ***out,
+                                    size_t *count);
+
 /* ---- sending ---- */
 
 typedef struct invitations_outgoing {
@@ -119,8 +123,8 @@ cx_result invitations_mark_sent(db_conn_t *db, int64_t id, bool reminder, int64_
 
 /* The message did not go out; reason is the SMTP server's answer. A
  * transient failure (permanent false) of an invitation goes back to the
- * queue until INVITATIONS_MAX_ATTEMPTS, then fails; a permanent one fails
- * at once. A failed reminder leaves the invitation sent, with the reason
+ * queue, to be claimed again after INVITATIONS_CLAIM_STALE seconds, until
+ * INVITATIONS_MAX_ATTEMPTS, then fails; a permanent one fails at once. A failed reminder leaves the invitation sent, with the reason
  * in status_detail; only a permanent one stops further reminders. */
 cx_result invitations_mark_failed(db_conn_t *db, int64_t id, bool reminder, bool permanent,
                                   const char *reason, int64_t now);
