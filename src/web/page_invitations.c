@@ -289,6 +289,7 @@ static cx_result render_page(http_request_t *req, http_response_t *res, const su
         return CX_ERR_NOMEM;
     buf_t title;
     buf_init(&title, 1024);
+    /* raw: plain text; html_begin escapes the title */
     buf_printf(&title, "%s — %s", web_t(req, T_INV_TITLE), sj->survey.name);
     html_begin(req, res, buf_failed(&title) ? web_t(req, T_INV_TITLE) : buf_str(&title),
                AREA_SURVEYS);
@@ -423,10 +424,11 @@ cx_result page_invitations_create(http_request_t *req, http_response_t *res)
     mailer_poke(req->app ? req->app->mailer : NULL);
     buf_t notice;
     buf_init(&notice, 4096);
-    /* the catalogue text takes four numbers (%lld) and nothing else */
-    buf_printf(&notice, web_t(req, T_INV_QUEUED_NOTICE), (long long)job.summary.created,
-               (long long)job.summary.skipped_recent, (long long)job.summary.skipped_no_email,
-               (long long)job.summary.skipped_erased);
+    /* the catalogue text takes four numbers (%d) and nothing else; it is
+     * plain text, which html_notice escapes */
+    html_textf(&notice, req, T_INV_QUEUED_NOTICE, (int)job.summary.created,
+               (int)job.summary.skipped_recent, (int)job.summary.skipped_no_email,
+               (int)job.summary.skipped_erased);
     v.status = 200;
     v.notice_ok = arena_strdup(&req->arena, buf_str(&notice));
     buf_free(&notice);
