@@ -472,3 +472,33 @@ def test_invitations_page_form_and_server_mailer(served, tmp_path):
         path = tmp_path / "qr2.png"
         path.write_bytes(admin.get("/surveys/%d/qr.png" % survey).content)
         assert zbar_decode(path) == "https://cx.example.com/s/obsluga-w-salonie"
+
+
+def test_survey_qr_command(tmp_path):
+    db, survey = make_db(tmp_path)
+    svg = tmp_path / "q.svg"
+    out = harness.run_ok(["survey", "qr", "--db", db, "--survey", "obsluga-w-salonie",
+                          "--format", "svg", "--out", str(svg)]).stdout
+    assert out.strip() == "http://localhost:8080/s/obsluga-w-salonie"
+    text = svg.read_text()
+    assert text.startswith("<?xml") and text.rstrip().endswith("</svg>")
+    assert 'viewBox="0 0 37 37"' in text  # 41 bytes: version 3-M, 29 + 2 * 4 modules
+    png = tmp_path / "q.png"
+    harness.run_ok(["survey", "qr", "--db", db, "--survey", str(survey), "--format", "png",
+                    "--out", str(png), "--size", "5", "--base-url", BASE])
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    # "https://cx.example.com/s/obsluga-w-salonie" is 42 bytes: still version 3
+    assert int.from_bytes(data[16:20], "big") == 37 * 5
+    if ZBAR:
+        assert zbar_decode(png) == BASE + "/s/obsluga-w-salonie"
+    for args, words in [(["--format", "gif"], "--format"), (["--format", "svg", "--size", "3"],
+                        "--size"), (["--format", "png", "--size", "41"], "--size"),
+                        (["--format", "png", "--base-url", "x"], "--base-url")]:
+        proc = harness.run(["survey", "qr", "--db", db, "--survey", str(survey),
+                            "--out", str(tmp_path / "x")] + args)
+        assert proc.returncode == 2 and words in proc.stderr, (args, proc.stderr)
+    proc = harness.run(["survey", "qr", "--db", db, "--survey", "999", "--format", "svg",
+                        "--out", str(tmp_path / "x")])
+    assert proc.returncode == 1 and "no survey" in proc.stderr
+    assert not (tmp_path / "x").exists()
