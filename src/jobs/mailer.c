@@ -528,12 +528,11 @@ static bool send_batch(store_t *store, const mailer_config_t *cfg, smtp_session_
     for (size_t i = 0; i < claim->count; i++) {
         const invitations_outgoing_t *o = &claim->rows[i];
         if (*waited_before && !wait(ctx, stats->delay_ms)) {
-            /* stopping: what was claimed goes back untouched */
+            /* stopping: what was claimed goes back to be sent later */
             for (size_t k = i; k < claim->count; k++) {
-                outcome_job_t back = {claim->rows[k].id, claim->reminder, SEND_SERVER, "stopped"};
+                outcome_job_t back = {claim->rows[k].id, claim->reminder, SEND_SERVER, ""};
                 (void)store_write(store, outcome_write, &back);
             }
-            snprintf(stats->stopped_by, sizeof stats->stopped_by, "stopped");
             return false;
         }
         *waited_before = true;
@@ -642,7 +641,7 @@ cx_result mailer_run(store_t *store, const mailer_config_t *cfg, mailer_wait_fn 
     curl_easy_cleanup(session.curl);
     if (rc)
         return rc;
-    return stats->stopped_by[0] && strcmp(stats->stopped_by, "stopped") != 0 ? CX_ERR_IO : CX_OK;
+    return stats->stopped_by[0] ? CX_ERR_IO : CX_OK;
 }
 
 /* ---- the server's thread ---- */

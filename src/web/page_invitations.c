@@ -407,8 +407,12 @@ cx_result page_invitations_create(http_request_t *req, http_response_t *res)
         v.notice_err = web_t(req, T_INV_BAD_DAYS);
         return render_page(req, res, &sj, &v);
     }
-    job.request.audience = strcmp(audience, "all") == 0 ? INVITATIONS_ALL : INVITATIONS_SEGMENT;
-    job.request.segment = audience + 8;
+    if (strcmp(audience, "all") == 0) {
+        job.request.audience = INVITATIONS_ALL;
+    } else {
+        job.request.audience = INVITATIONS_SEGMENT;
+        job.request.segment = audience + 8; /* after "segment:" */
+    }
     job.request.recent_days = (int)days;
     rc = store_write(req->store, create_job, &job);
     if (rc == CX_ERR_NOT_FOUND && job.what && strcmp(job.what, "segment") == 0) {
