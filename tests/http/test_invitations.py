@@ -436,6 +436,10 @@ def test_invitations_page_form_and_server_mailer(served, tmp_path):
         plain_text(parse(sink.messages[0]))
 
     got = v.get(page)
+    parsed = harness.parse(got.text)
+    assert parsed.h1 and "Obsługa w salonie" in " ".join(parsed.h1)
+    assert not parsed.style_attrs and not parsed.event_attrs, "the CSP forbids both"
+    assert len(parsed.ids) == len(set(parsed.ids)), "duplicate ids"
     assert 'id="inv-failed"' in got.text and 'data-count="1"' in got.text
     assert "550 5.1.1 no such user" in got.text
     assert got.text.count('data-status="failed"') == 1
