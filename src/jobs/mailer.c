@@ -165,18 +165,19 @@ static void header_words(buf_t *out, const char *text, bool force)
         buf_puts(out, text);
         return;
     }
-    /* 45 bytes per word: 60 base64 characters + 12 of "=?UTF-8?B?" and
-     * "?=" stay under the 75 an encoded word may have; a word never splits
-     * a UTF-8 character, and control bytes become spaces */
+    /* 39 bytes per word: 52 base64 characters + 12 of "=?UTF-8?B?" and
+     * "?=", so even after "Subject: " a line stays within 78 characters
+     * (an encoded word may have 75); a word never splits a UTF-8
+     * character, and control bytes become spaces */
     size_t len = strlen(text), i = 0;
     bool first = true;
     while (i < len) {
-        size_t n = len - i < 45 ? len - i : 45;
+        size_t n = len - i < 39 ? len - i : 39;
         while (i + n < len && n > 0 && ((unsigned char)text[i + n] & 0xC0) == 0x80)
             n--;
         if (n == 0)
             n = 1;
-        unsigned char chunk[45];
+        unsigned char chunk[39];
         for (size_t k = 0; k < n; k++) {
             unsigned char c = (unsigned char)text[i + k];
             chunk[k] = c < ' ' || c == 0x7f ? ' ' : c;

@@ -100,6 +100,18 @@ static char *part(const char *msg, const char *type)
     return b64_decode(body, end);
 }
 
+/* Every line ends in CRLF and none is longer than 78 characters. */
+static void check_lines(const char *msg)
+{
+    for (const char *p = msg; *p;) {
+        const char *nl = strchr(p, '\n');
+        cr_assert_not_null(nl);
+        cr_assert(nl > p ? nl[-1] == '\r' : false, "bare LF");
+        cr_assert(nl - p <= 79, "line too long: %.*s", (int)(nl - p), p);
+        p = nl + 1;
+    }
+}
+
 static mailer_message_t sample(void)
 {
     mailer_message_t m = {
@@ -143,14 +155,7 @@ Test(mail, headers)
     cr_assert_str_eq(mime, "1.0");
     char *ct = header(msg, "Content-Type");
     cr_assert_str_eq(ct, "multipart/alternative; boundary=\"=_cxloop_Q1w2E3r4T5y6U7i8O9p0\"");
-    /* every line ends in CRLF, none is longer than 78 + CRLF */
-    for (const char *p = msg; *p;) {
-        const char *nl = strchr(p, '\n');
-        cr_assert_not_null(nl);
-        cr_assert(nl > p ? nl[-1] == '\r' : false, "bare LF");
-        cr_assert(nl - p <= 79, "line too long: %.*s", (int)(nl - p), p);
-        p = nl + 1;
-    }
+    check_lines(msg);
     cr_assert_not_null(strstr(msg, "\r\n--=_cxloop_Q1w2E3r4T5y6U7i8O9p0--\r\n"));
     free(date);
     free(mid);
@@ -160,6 +165,25 @@ Test(mail, headers)
     free(to_text);
     free(mime);
     free(ct);
+    buf_free(&b);
+}
+
+Test(mail, long_subject_and_names_fold)
+{
+    mailer_message_t m = sample();
+    m.org_name = "Przedsiębiorstwo Handlowo-Usługowe „Żółta Łódź” spółka z ograniczoną "
+                 "odpowiedzialnością";
+    m.from_name = m.org_name;
+    m.to_name = "Grzegorz Brzęczyszczykiewicz-Chrząszczyżewoszyce";
+    buf_t b;
+    buf_init(&b, 0);
+    cr_assert_eq(mailer_build_message(&m, &b), CX_OK);
+    check_lines(buf_str(&b));
+    char *subject = header(buf_str(&b), "Subject");
+    char *text = decode_words(subject);
+    cr_assert(strstr(text, m.org_name) != NULL, "%s", text);
+    free(subject);
+    free(text);
     buf_free(&b);
 }
 
