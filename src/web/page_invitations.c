@@ -264,7 +264,8 @@ static void invite_forms(buf_t *b, http_request_t *req, const survey_job_t *sj, 
                "</button></div></form>",
                web_t(req, T_INV_NOT_WITHIN), INVITATIONS_RECENT_DAYS,
                web_t(req, T_INV_NOT_WITHIN_HINT), web_t(req, T_INV_SUBMIT));
-    buf_printf(b, "<h3>%h</h3><form method=\"post\" action=\"/surveys/%lld/invitations/remind\" "
+    buf_printf(b, "<h3 class=\"form-subhead\">%h</h3><form method=\"post\" "
+                  "action=\"/surveys/%lld/invitations/remind\" "
                   "class=\"form inline-form\">",
                web_t(req, T_INV_REMIND_TITLE), (long long)sj->id);
     html_csrf_input(req, b);
@@ -320,8 +321,8 @@ static cx_result render_page(http_request_t *req, http_response_t *res, const su
     if (req->auth.caps & CAP_MANAGE)
         invite_forms(b, req, sj, &j);
 
-    buf_printf(b, "<section class=\"card flush\" aria-labelledby=\"inv-list-h\">"
-                  "<div class=\"card-head\"><h2 id=\"inv-list-h\">%h</h2></div>",
+    buf_printf(b, "<section aria-labelledby=\"inv-list-h\"><h2 id=\"inv-list-h\" "
+                  "class=\"section-title\">%h</h2><div class=\"card flush\">",
                web_t(req, T_INV_RECENT));
     if (j.count == 0) {
         html_empty_state(b, "users", web_t(req, T_INV_EMPTY_TITLE), web_t(req, T_INV_EMPTY));
@@ -353,7 +354,7 @@ static cx_result render_page(http_request_t *req, http_response_t *res, const su
         }
         buf_puts(b, "</tbody></table></div>");
     }
-    buf_puts(b, "</section>\n");
+    buf_puts(b, "</div></section>\n");
     html_end(req, res);
     return CX_OK;
 }

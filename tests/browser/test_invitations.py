@@ -9,8 +9,8 @@ import os
 import pytest
 
 import harness
-from test_overview_charts import (ARTIFACTS, by, console_errors, loaded,  # noqa: F401
-                                  open_overview, set_viewport, wait_for)
+from test_overview_charts import (ARTIFACTS, VIEWPORTS, by, console_errors,  # noqa: F401
+                                  loaded, open_overview, set_viewport, wait_for)
 
 CUSTOMERS = """external_id,name,email,language,segment
 c1,Jan Kowalski,jan@example.pl,pl,VIP
@@ -62,6 +62,12 @@ def test_invitations_page_in_a_browser(driver, invite_server):
         set_viewport(driver, name)
         driver.get(srv.url(page + "?lang=pl"))
         wait_for(lambda: loaded(driver), "the invitations page")
+        # the whole page: forms and table sit below the first screen
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        w, _, mobile = VIEWPORTS[name]
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": w, "height": height, "deviceScaleFactor": 1,
+                                "mobile": mobile})
         driver.save_screenshot(os.path.join(ARTIFACTS, "invitations-%s.png" % name))
         width = driver.execute_script("return document.documentElement.scrollWidth")
         inner = driver.execute_script("return window.innerWidth")
