@@ -15,6 +15,7 @@ endif
 SAN_CC    ?= clang
 PKGS      := libmicrohttpd sqlite3 jansson libsodium gsl
 PKGS      += libutf8proc
+PKGS      += libqrencode libpng libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

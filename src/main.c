@@ -26,6 +26,7 @@ const cli_command_t cli_commands[] = {
     COMMAND(import, "load responses, feedback or customers from a CSV file"),
     COMMAND(customer, "export or erase everything about one customer (privacy)"),
     COMMAND(retention, "remove comment texts older than the retention period"),
+    COMMAND(invite, "invite customers to a survey by e-mail, send, show status"),
     {NULL, NULL, NULL, NULL},
 };
 

@@ -6,7 +6,9 @@
  * the new survey's id on stdout, so scripts can capture it. Must never
  * leave a half-made survey: the survey and its questions are one job.
  */
+#include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,9 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "core/qr.h"
+#include "jobs/mailer.h"
+#include "store/accounts.h"
 #include "store/orgdata.h"
 #include "store/surveys.h"
 
@@ -21,12 +26,17 @@ const char cmd_survey_usage[] =
     "usage: cxloop survey create --db FILE --kind nps|csat|ces|enps|custom --name NAME\n"
     "                            [--touchpoint NAME] [--channel NAME] [--lang pl,en,ro]\n"
     "       cxloop survey list --db FILE [--format table|json]\n"
+    "       cxloop survey qr --db FILE --survey ID|SLUG --format svg|png --out FILE\n"
+    "                        [--base-url URL] [--size PIXELS]\n"
     "\n"
     "'create' prints the new survey's id. Its public address (slug) is made\n"
     "from the name; its main question follows the kind (nps, enps: 0-10;\n"
     "csat: 1-5; ces: 1-7; custom: none), followed by a comment question\n"
     "'komentarz'. --touchpoint names an existing touchpoint; --lang lists\n"
     "the languages the survey is offered in (default pl).\n"
+    "'qr' writes the QR code of the survey's public link BASE/s/SLUG for\n"
+    "print (SVG, or PNG with --size pixels per module, 1-40, default 8); BASE\n"
+    "is --base-url, else the setting public_url, else http://localhost:8080.\n"
     "CXLOOP_DB may replace --db.\n";
 
 typedef struct survey_create_job {
@@ -170,12 +180,116 @@ static int survey_list(const cli_command_t *self, const char *path, const char *
     return status;
 }
 
+/* ---- qr ---- */
+
+typedef struct survey_qr_job {
+    const char *ref;
+    arena_t arena;
+    surveys_info_t survey;
+    const char *public_url;
+} survey_qr_job_t;
+
+static cx_result survey_qr_read(db_conn_t *db, void *arg)
+{
+    survey_qr_job_t *j = arg;
+    long id;
+    cx_result rc = cli_parse_long(j->ref, 1, INT32_MAX, &id)
+                       ? surveys_get(db, &j->arena, id, &j->survey)
+                       : surveys_get_by_slug(db, &j->arena, j->ref, &j->survey);
+    if (!rc)
+        rc = store_setting_get(db, &j->arena, "public_url", &j->public_url);
+    return rc;
+}
+
+static int survey_qr(const cli_command_t *self, int argc, char **argv)
+{
+    const char *db_option = NULL, *survey = NULL, *format = NULL, *out = NULL,
+               *base_url = NULL, *size = NULL;
+    const cli_option_t options[] = {
+        CLI_VALUE("db", &db_option),  CLI_VALUE("survey", &survey),
+        CLI_VALUE("format", &format), CLI_VALUE("out", &out),
+        CLI_VALUE("base-url", &base_url), CLI_VALUE("size", &size),
+        CLI_END,
+    };
+    int rc = cli_parse_options(self, argc, argv, 2, options, NULL);
+    if (rc)
+        return rc;
+    const char *path = cli_db_path(db_option);
+    if (!path)
+        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
+    if (!survey)
+        return cli_usage_error(self, "--survey ID is required");
+    if (!format || (strcmp(format, "svg") != 0 && strcmp(format, "png") != 0))
+        return cli_usage_error(self, "--format must be svg or png");
+    bool png = strcmp(format, "png") == 0;
+    if (!out || !*out)
+        return cli_usage_error(self, "--out FILE is required");
+    if (base_url && !mailer_base_url_valid(base_url))
+        return cli_usage_error(self, "--base-url must be an http:// or https:// address "
+                                     "without a query, such as https://cx.example.com");
+    long px = QR_PNG_MODULE_DEFAULT;
+    if (size && (!png || !cli_parse_long(size, QR_PNG_MODULE_MIN, QR_PNG_MODULE_MAX, &px)))
+        return cli_usage_error(self, "--size is for PNG only: pixels per module from %d to %d",
+                               QR_PNG_MODULE_MIN, QR_PNG_MODULE_MAX);
+    survey_qr_job_t job = {.ref = survey};
+    arena_init(&job.arena);
+    store_t *store;
+    int status = cli_open_store(path, false, &store);
+    if (status) {
+        arena_free(&job.arena);
+        return status;
+    }
+    cx_result r = store_read(store, survey_qr_read, &job);
+    store_close(store);
+    if (r) {
+        if (r == CX_ERR_NOT_FOUND)
+            cli_error("no survey '%s'", survey);
+        else
+            cli_error("%s: %s", path, cx_result_text(r));
+        arena_free(&job.arena);
+        return CLI_FAIL;
+    }
+    const char *base = base_url                                ? base_url
+                       : job.public_url && *job.public_url ? job.public_url
+                                                               : "http://localhost:8080";
+    size_t n = strlen(base);
+    while (n > 0 && base[n - 1] == '/')
+        n--;
+    buf_t link, picture;
+    buf_init(&link, 4096);
+    buf_init(&picture, 0);
+    buf_append(&link, base, n);
+    buf_printf(&link, "/s/%u", job.survey.slug);
+    r = buf_result(&link);
+    if (!r)
+        r = png ? qr_png(buf_str(&link), (int)px, &picture) : qr_svg(buf_str(&link), &picture);
+    status = CLI_OK;
+    if (r) {
+        cli_error("cannot make the QR code of %s: %s", buf_str(&link), cx_result_text(r));
+        status = CLI_FAIL;
+    } else {
+        FILE *f = fopen(out, "wb");
+        if (!f || fwrite(picture.data, 1, picture.len, f) != picture.len || fclose(f) != 0) {
+            cli_error("%s: cannot write: %s", out, strerror(errno));
+            status = CLI_FAIL;
+        } else {
+            printf("%s\n", buf_str(&link));
+        }
+    }
+    buf_free(&link);
+    buf_free(&picture);
+    arena_free(&job.arena);
+    return status;
+}
+
 int cmd_survey(int argc, char **argv)
 {
     const cli_command_t *self = cli_find("survey");
     if (argc < 2)
         return cli_usage_error(self, "missing action: create or list");
     const char *action = argv[1];
+    if (strcmp(action, "qr") == 0)
+        return survey_qr(self, argc, argv);
     const char *db_option = NULL, *kind = NULL, *name = NULL, *touchpoint = NULL,
                *channel = NULL, *lang = NULL, *format = NULL;
     const cli_option_t create_options[] = {

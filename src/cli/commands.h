@@ -24,5 +24,6 @@ CLI_DECLARE_COMMAND(import);
 /* privacy */
 CLI_DECLARE_COMMAND(customer);
 CLI_DECLARE_COMMAND(retention);
+CLI_DECLARE_COMMAND(invite);
 
 #endif

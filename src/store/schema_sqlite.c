@@ -408,6 +408,15 @@ static const char migration_6_import_uploads[] =
     "  updated_at INTEGER NOT NULL,"
     "  PRIMARY KEY (kind, fingerprint)"
     ");";
+/* E-mail invitations: a sender claims a queued row (claimed_at) so two
+ * senders (the server's mailer and `cxloop invite send`) never mail the
+ * same customer twice; a claim older than ten minutes is a sender that
+ * died and may be taken over. attempts counts transient failures. */
+static const char migration_7_invitation_sending[] =
+    "ALTER TABLE invitations ADD COLUMN claimed_at INTEGER;"
+    "ALTER TABLE invitations ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX invitations_survey_customer ON invitations(survey_id, customer_id, created_at);"
+    "CREATE INDEX invitations_status ON invitations(status, survey_id);";
 
 static const char *const sqlite_migrations[] = {
     migration_1_accounts,
@@ -416,6 +425,7 @@ static const char *const sqlite_migrations[] = {
     migration_4_response_resume,
     migration_5_search,
     migration_6_import_uploads,
+    migration_7_invitation_sending,
 };
 
 int schema_migration_count(void)

@@ -48,6 +48,13 @@ WEB_HANDLER(page_settings_audit);
 WEB_HANDLER(page_account);
 WEB_HANDLER(page_account_password);
 WEB_HANDLER(page_account_language);
+/* survey distribution (page_invitations.c) */
+WEB_HANDLER(page_survey_qr_svg);
+WEB_HANDLER(page_survey_qr_png);
+WEB_HANDLER(page_invitations);
+WEB_HANDLER(page_invitations_create);
+WEB_HANDLER(page_invitations_remind);
+WEB_HANDLER(page_invitations_public_url);
 
 /* import page (page_import.c) */
 WEB_HANDLER(page_import);

@@ -82,6 +82,17 @@ static const route_t web_routes[] = {
      AREA_CUSTOMERS},
     {GET, "/customers/:id", page_customer, CAP_CASES | CAP_ANALYSE, ROUTE_PAGE, CSRF_NONE,
      AREA_CUSTOMERS},
+    /* distribution of a survey: QR code downloads and e-mail invitations */
+    {GET, "/surveys/:id/qr.svg", page_survey_qr_svg, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_SURVEYS},
+    {GET, "/surveys/:id/qr.png", page_survey_qr_png, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_SURVEYS},
+    {GET, "/surveys/:id/invitations", page_invitations, CAP_VIEW, ROUTE_PAGE, CSRF_NONE,
+     AREA_SURVEYS},
+    {POST, "/surveys/:id/invitations", page_invitations_create, CAP_MANAGE, ROUTE_PAGE,
+     CSRF_SESSION, AREA_SURVEYS},
+    {POST, "/surveys/:id/invitations/remind", page_invitations_remind, CAP_MANAGE, ROUTE_PAGE,
+     CSRF_SESSION, AREA_SURVEYS},
+    {POST, "/surveys/:id/invitations/public-url", page_invitations_public_url, CAP_ADMIN,
+     ROUTE_PAGE, CSRF_SESSION, AREA_SURVEYS},
 
     {GET, "/settings", page_settings_index, CAP_ADMIN, ROUTE_PAGE, CSRF_NONE, AREA_SETTINGS},
     {GET, "/settings/users", page_settings_users, CAP_ADMIN, ROUTE_PAGE, CSRF_NONE, AREA_SETTINGS},

@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jobs/mailer.h"
 #include "sys/log.h"
 #include "web/multipart.h"
 #include "web/pages.h"
@@ -552,6 +553,25 @@ int web_serve(store_t *store, const web_options_t *opt)
         return 1;
     }
 
+    /* links in QR codes and e-mails default to the address we listen on */
+    static char default_base[300];
+    const char *port = strrchr(listen_text, ':');
+    snprintf(default_base, sizeof default_base, "http://localhost:%s", port ? port + 1 : "8080");
+    srv.app.default_base_url = default_base;
+    if (opt->mail && opt->mail->smtp_url) {
+        mailer_config_t mail = *opt->mail;
+        mail.default_base_url = default_base;
+        if (mailer_start(store, &mail, opt->mail_poll_seconds, &srv.app.mailer) != CX_OK) {
+            fprintf(stderr, "cxloop: cannot start the invitation mailer\n");
+            refresher_stop(srv.app.refresher);
+            engine_free(srv.app.engine);
+            close(fd);
+            close(web_signal_pipe[0]);
+            close(web_signal_pipe[1]);
+            return 1;
+        }
+    }
+
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
     if (ipv6)
@@ -571,6 +591,8 @@ int web_serve(store_t *store, const web_options_t *opt)
     /* clang-format on */
     if (!d) {
         fprintf(stderr, "cxloop: %s: cannot start the web server\n", listen_text);
+        mailer_stop(srv.app.mailer);
+        srv.app.mailer = NULL;
         refresher_stop(srv.app.refresher);
         engine_free(srv.app.engine);
         close(fd);
@@ -611,6 +633,8 @@ int web_serve(store_t *store, const web_options_t *opt)
     MHD_stop_daemon(d);
     if (listener != MHD_INVALID_SOCKET)
         close(listener);
+    mailer_stop(srv.app.mailer);
+    srv.app.mailer = NULL;
     refresher_stop(srv.app.refresher);
     engine_free(srv.app.engine);
     srv.app.refresher = NULL;

@@ -20,6 +20,8 @@ typedef struct web_options {
     bool access_log;         /* one log line per request */
     bool trust_proxy;        /* honour X-Forwarded-For / -Proto from the proxy */
     const char *banner;      /* printed once listening (e.g. demo login); may be NULL */
+    const struct mailer_config *mail; /* send invitations while serving; NULL = no */
+    int mail_poll_seconds;   /* how often the mailer looks for work; 0 = 60 */
 } web_options_t;
 
 /* True when listen reads as HOST:PORT or [IPV6]:PORT with a port from 1 to

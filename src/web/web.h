@@ -25,6 +25,8 @@ struct web_app {
     size_t max_body;
     bool trust_proxy;
     bool access_log;
+    struct mailer *mailer;        /* e-mail invitations; NULL when no SMTP server */
+    const char *default_base_url; /* http://HOST:PORT we listen on */
 };
 
 /* Picks the language of the response: ?lang= (which also sets the cx_lang
