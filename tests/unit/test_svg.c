@@ -125,7 +125,7 @@ Test(svg, hostile_labels_are_escaped_everywhere)
     double a[] = {1, 2, 3}, b2[] = {3, 2, 1};
     svg_series_t s[2] = {{.name = attr, .values = a}, {.name = evil, .values = b2}};
     svg_kind_t kinds[] = {SVG_LINE, SVG_BARS, SVG_STACKED, SVG_SPARKLINE, SVG_SCATTER,
-                          SVG_HEATMAP};
+                          SVG_HEATMAP, SVG_HBARS};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         svg_chart_t c = {.kind = kinds[k], .id = "\"x", .title = evil, .desc = attr,
                          .lang = LANG_PL, .ncat = 3, .categories = cats,
@@ -144,7 +144,8 @@ Test(svg, empty_data_shows_the_empty_state)
 {
     double none[] = {NAN, NAN, NAN};
     svg_series_t s = {.name = "NPS", .values = none};
-    svg_kind_t kinds[] = {SVG_LINE, SVG_BARS, SVG_STACKED, SVG_SPARKLINE, SVG_HEATMAP};
+    svg_kind_t kinds[] = {SVG_LINE, SVG_BARS, SVG_STACKED, SVG_SPARKLINE, SVG_HEATMAP,
+                          SVG_HBARS};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         svg_chart_t c = {.kind = kinds[k], .id = "e", .title = "T", .desc = "D",
                          .ncat = 3, .categories = months, .nseries = 1, .series = &s,
