@@ -24,6 +24,7 @@ const cli_command_t cli_commands[] = {
     COMMAND(metrics, "NPS, CSAT, CES, eNPS with intervals, by period and segment"),
     COMMAND(survey, "create and list surveys"),
     COMMAND(import, "load responses, feedback or customers from a CSV file"),
+    COMMAND(report, "write the overview as one HTML file that prints to PDF"),
     {NULL, NULL, NULL, NULL},
 };
 
