@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "web/overview.h"
 #include "web/server.h"
 
 const char cmd_serve_usage[] =
@@ -83,6 +84,7 @@ int cmd_serve(int argc, char **argv)
     if (cli_open_store_for_serving(path, false, &store))
         return CLI_FAIL;
     rc = web_serve(store, &opt);
+    overview_cache_clear(); /* pages cached from the engine that is gone */
     store_close(store);
     return rc == 0 ? CLI_OK : CLI_FAIL;
 }

@@ -20,6 +20,7 @@
 #include "web/overview.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,21 +155,24 @@ static cx_result scope_targets_job(db_conn_t *db, void *arg)
     return rc;
 }
 
-cx_result overview_scope_init(http_request_t *req, const char *from, const char *to,
-                              const char *segment, overview_scope_t *out, overview_error_t *err)
+/* The cheap half of the scope: the parameters checked, the targets read;
+ * the days given are left in out->from/to (has_from/has_to say which). */
+static cx_result ov_scope_check(http_request_t *req, const char *from, const char *to,
+                                const char *segment, overview_scope_t *out, bool *has_from,
+                                bool *has_to, overview_error_t *err)
 {
     *out = (overview_scope_t){.has_data = false};
-    int32_t from_day = 0, to_day = 0;
-    bool has_from = from && *from, has_to = to && *to;
-    if (has_from && !engine_parse_day(from, &from_day)) {
+    *has_from = from && *from;
+    *has_to = to && *to;
+    if (*has_from && !engine_parse_day(from, &out->from)) {
         *err = (overview_error_t){"from", "must be a date YYYY-MM-DD"};
         return CX_ERR_INVALID;
     }
-    if (has_to && !engine_parse_day(to, &to_day)) {
+    if (*has_to && !engine_parse_day(to, &out->to)) {
         *err = (overview_error_t){"to", "must be a date YYYY-MM-DD"};
         return CX_ERR_INVALID;
     }
-    if (has_from && has_to && from_day > to_day) {
+    if (*has_from && *has_to && out->from > out->to) {
         *err = (overview_error_t){"from", "must not be after 'to'"};
         return CX_ERR_INVALID;
     }
@@ -189,24 +193,22 @@ cx_result overview_scope_init(http_request_t *req, const char *from, const char 
             return CX_ERR_NOMEM;
     }
     scope_job_t job = {.now = req->now, .targets = out->targets};
-    cx_result rc = store_read(req->store, scope_targets_job, &job);
-    if (rc)
-        return rc;
+    return store_read(req->store, scope_targets_job, &job);
+}
 
+/* The half that asks the engine: the period and whether it has data. */
+static void ov_scope_resolve(http_request_t *req, bool has_from, bool has_to,
+                             overview_scope_t *out)
+{
     out->custom = has_from || has_to;
-    if (has_from && has_to) {
-        out->from = from_day;
-        out->to = to_day;
-    } else if (has_from) {
-        out->from = from_day;
-        out->to = from_day + OVERVIEW_WINDOW_DAYS - 1;
-    } else if (has_to) {
-        out->to = to_day;
-        out->from = to_day - (OVERVIEW_WINDOW_DAYS - 1);
-    } else {
+    if (has_from && !has_to) {
+        out->to = out->from + OVERVIEW_WINDOW_DAYS - 1;
+    } else if (has_to && !has_from) {
+        out->from = out->to - (OVERVIEW_WINDOW_DAYS - 1);
+    } else if (!has_from && !has_to) {
         int32_t last;
         if (!ov_newest_day(req, out, &last))
-            return CX_OK; /* nothing yet: has_data stays false */
+            return; /* nothing yet: has_data stays false */
         out->to = last;
         out->from = last - (OVERVIEW_WINDOW_DAYS - 1);
     }
@@ -219,6 +221,16 @@ cx_result overview_scope_init(http_request_t *req, const char *from, const char 
         out->has_data = r.nrows > 0 && r.rows[0].estimate.n > 0;
         engine_result_free(&r);
     }
+}
+
+cx_result overview_scope_init(http_request_t *req, const char *from, const char *to,
+                              const char *segment, overview_scope_t *out, overview_error_t *err)
+{
+    bool has_from, has_to;
+    cx_result rc = ov_scope_check(req, from, to, segment, out, &has_from, &has_to, err);
+    if (rc)
+        return rc;
+    ov_scope_resolve(req, has_from, has_to, out);
     return CX_OK;
 }
 
@@ -982,4 +994,130 @@ void overview_render_appendix(buf_t *b, http_request_t *req, const overview_t *o
         engine_result_free(&r);
     }
     buf_puts(b, "</section>\n");
+}
+
+/* ---- the page's cache ---- */
+
+enum { OV_CACHE_SLOTS = 8, OV_CACHE_KEY = 192 };
+
+typedef struct ov_cache_slot {
+    bool used;
+    uint64_t generation;
+    i18n_lang_t lang;
+    char key[OV_CACHE_KEY];          /* from, to and segment as given */
+    store_target_t targets[OVERVIEW_METRICS];
+    char *html;
+    size_t len;
+    uint64_t last_used;
+} ov_cache_slot_t;
+
+static pthread_mutex_t ov_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static ov_cache_slot_t ov_cache[OV_CACHE_SLOTS];
+static uint64_t ov_cache_clock;
+
+static bool ov_targets_equal(const store_target_t *a, const store_target_t *b)
+{
+    for (size_t i = 0; i < OVERVIEW_METRICS; i++)
+        if (a[i].found != b[i].found ||
+            (a[i].found && (a[i].value != b[i].value || a[i].due != b[i].due)))
+            return false;
+    return true;
+}
+
+/* Copies a hit into b; false on a miss. */
+static bool ov_cache_get(buf_t *b, uint64_t generation, i18n_lang_t lang, const char *key,
+                         const store_target_t *targets)
+{
+    bool hit = false;
+    pthread_mutex_lock(&ov_cache_lock);
+    for (size_t i = 0; i < OV_CACHE_SLOTS && !hit; i++) {
+        ov_cache_slot_t *c = &ov_cache[i];
+        if (c->used && c->generation == generation && c->lang == lang &&
+            strcmp(c->key, key) == 0 && ov_targets_equal(c->targets, targets)) {
+            buf_append(b, c->html, c->len);
+            c->last_used = ++ov_cache_clock;
+            hit = true;
+        }
+    }
+    pthread_mutex_unlock(&ov_cache_lock);
+    return hit;
+}
+
+static void ov_cache_put(uint64_t generation, i18n_lang_t lang, const char *key,
+                         const store_target_t *targets, const buf_t *html)
+{
+    char *copy = malloc(html->len + 1);
+    if (!copy)
+        return; /* the page was served; the next view renders again */
+    memcpy(copy, html->data, html->len);
+    copy[html->len] = '\0';
+    pthread_mutex_lock(&ov_cache_lock);
+    ov_cache_slot_t *victim = &ov_cache[0];
+    for (size_t i = 0; i < OV_CACHE_SLOTS; i++) {
+        ov_cache_slot_t *c = &ov_cache[i];
+        /* an entry of an older generation can never hit again */
+        if (!c->used || c->generation != generation) {
+            victim = c;
+            break;
+        }
+        if (c->last_used < victim->last_used)
+            victim = c;
+    }
+    free(victim->html);
+    victim->used = true;
+    victim->generation = generation;
+    victim->lang = lang;
+    snprintf(victim->key, sizeof victim->key, "%s", key);
+    memcpy(victim->targets, targets, sizeof victim->targets);
+    victim->html = copy;
+    victim->len = html->len;
+    victim->last_used = ++ov_cache_clock;
+    pthread_mutex_unlock(&ov_cache_lock);
+}
+
+void overview_cache_clear(void)
+{
+    pthread_mutex_lock(&ov_cache_lock);
+    for (size_t i = 0; i < OV_CACHE_SLOTS; i++) {
+        free(ov_cache[i].html);
+        ov_cache[i] = (ov_cache_slot_t){.used = false};
+    }
+    pthread_mutex_unlock(&ov_cache_lock);
+}
+
+cx_result overview_render_cached(buf_t *b, http_request_t *req, const char *from, const char *to,
+                                 const char *segment, overview_error_t *err)
+{
+    /* the generation is read first: a change while rendering leaves the
+     * entry under the older number, where it is never found again */
+    uint64_t generation = engine_generation(req->app->engine);
+    char key[OV_CACHE_KEY];
+    int n = snprintf(key, sizeof key, "%s\x1f%s\x1f%s", from ? from : "", to ? to : "",
+                     segment ? segment : "");
+    bool cacheable = n > 0 && (size_t)n < sizeof key;
+    overview_scope_t scope;
+    bool has_from, has_to;
+    cx_result rc = ov_scope_check(req, from, to, segment, &scope, &has_from, &has_to, err);
+    if (rc)
+        return rc;
+    if (cacheable && ov_cache_get(b, generation, req->lang, key, scope.targets))
+        return CX_OK;
+    ov_scope_resolve(req, has_from, has_to, &scope);
+    buf_t html;
+    buf_init(&html, 0);
+    overview_t ov;
+    overview_prepare(req, &scope, &ov);
+    overview_render_scores(&html, req, &ov);
+    overview_render_trend(&html, req, &ov);
+    overview_render_breakdowns(&html, req, &ov);
+    overview_release(&ov);
+    if (buf_failed(&html)) {
+        buf_free(&html);
+        return CX_ERR_NOMEM;
+    }
+    buf_append(b, html.data, html.len);
+    if (cacheable)
+        ov_cache_put(generation, req->lang, key, scope.targets, &html);
+    buf_free(&html);
+    return CX_OK;
 }

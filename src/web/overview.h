@@ -79,6 +79,17 @@ void overview_render_trend(buf_t *b, http_request_t *req, const overview_t *ov);
 void overview_render_breakdowns(buf_t *b, http_request_t *req, const overview_t *ov);
 void overview_render_appendix(buf_t *b, http_request_t *req, const overview_t *ov);
 
+/* The overview page's sections (scores, trend, breakdowns) for the
+ * parameters, as overview_scope_init takes them, appended to b. The HTML
+ * is kept in a small process-wide cache keyed on the parameters, the
+ * language, the targets and engine_generation, so repeated views cost a
+ * copy until a response arrives, one is deleted or the dimensions reload.
+ * Errors as overview_scope_init. Thread-safe. */
+cx_result overview_render_cached(buf_t *b, http_request_t *req, const char *from, const char *to,
+                                 const char *segment, overview_error_t *err);
+/* Empties the cache (at shutdown, so leak checkers see nothing held). */
+void overview_cache_clear(void);
+
 /* A local day in the language's form ("2026-03-31", "31.03.2026"). */
 void overview_format_day(buf_t *b, i18n_lang_t lang, int32_t day);
 

@@ -14,6 +14,8 @@
  * already checked the capability. Must never show numbers that did not
  * come from the store or the engine, nor colour alone for a meaning.
  */
+#include <pthread.h>
+
 #include "store/overview.h"
 #include "web/html.h"
 #include "web/overview.h"
@@ -24,6 +26,49 @@
 static cx_result overview_counts_job(db_conn_t *db, void *arg)
 {
     return store_overview_counts(db, arg);
+}
+
+/* The counts take a scan of the responses and customers tables (tens of
+ * milliseconds with a million responses), so they are kept until this
+ * server writes anything (the store's job counter), the engine sees new
+ * or deleted responses, or a few seconds have passed (another process,
+ * such as an import from the command line, may have written). */
+enum { OV_COUNTS_TTL = 5 };
+
+static pthread_mutex_t ov_counts_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    bool valid;
+    uint64_t jobs, generation;
+    int64_t at;
+    store_overview_counts_t counts;
+} ov_counts_cache;
+
+static cx_result overview_counts(http_request_t *req, store_overview_counts_t *out)
+{
+    store_stats_t st;
+    store_get_stats(req->store, &st);
+    uint64_t generation = engine_generation(req->app->engine);
+    int64_t now = req->now;
+    pthread_mutex_lock(&ov_counts_lock);
+    bool hit = ov_counts_cache.valid && ov_counts_cache.jobs == st.jobs &&
+               ov_counts_cache.generation == generation && now >= ov_counts_cache.at &&
+               now - ov_counts_cache.at < OV_COUNTS_TTL;
+    if (hit)
+        *out = ov_counts_cache.counts;
+    pthread_mutex_unlock(&ov_counts_lock);
+    if (hit)
+        return CX_OK;
+    cx_result rc = store_read(req->store, overview_counts_job, out);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&ov_counts_lock);
+    ov_counts_cache.valid = true;
+    ov_counts_cache.jobs = st.jobs;
+    ov_counts_cache.generation = generation;
+    ov_counts_cache.at = now;
+    ov_counts_cache.counts = *out;
+    pthread_mutex_unlock(&ov_counts_lock);
+    return CX_OK;
 }
 
 static void stat_card(buf_t *b, http_request_t *req, const char *id, const char *icon, int label,
@@ -71,19 +116,19 @@ cx_result page_overview(http_request_t *req, http_response_t *res)
 {
     const char *from = http_query(req, "from"), *to = http_query(req, "to");
     const char *segment = http_query(req, "segment");
-    overview_scope_t scope;
+    /* the sections first, into their own buffer: a bad parameter is an
+     * error page, not half a page */
+    buf_t sections;
+    buf_init(&sections, 0);
     overview_error_t err;
-    cx_result rc = overview_scope_init(req, from, to, segment, &scope, &err);
-    if (rc == CX_ERR_INVALID)
-        return http_fail(req, rc, err.field, err.message);
-    if (rc)
-        return rc;
+    cx_result rc = overview_render_cached(&sections, req, from, to, segment, &err);
     store_overview_counts_t c;
-    rc = store_read(req->store, overview_counts_job, &c);
-    if (rc)
-        return rc;
-    overview_t ov;
-    overview_prepare(req, &scope, &ov);
+    if (!rc)
+        rc = overview_counts(req, &c);
+    if (rc) {
+        buf_free(&sections);
+        return rc == CX_ERR_INVALID ? http_fail(req, rc, err.field, err.message) : rc;
+    }
 
     html_begin(req, res, web_t(req, T_NAV_DASHBOARD), AREA_DASHBOARD);
     buf_t *b = &res->body;
@@ -105,10 +150,8 @@ cx_result page_overview(http_request_t *req, http_response_t *res)
     }
     buf_printf(b, "\" download>%h</a></p></div>\n", web_t(req, T_RP_DOWNLOAD));
 
-    overview_render_scores(b, req, &ov);
-    overview_render_trend(b, req, &ov);
-    overview_render_breakdowns(b, req, &ov);
-    overview_release(&ov);
+    buf_append(b, sections.data, sections.len);
+    buf_free(&sections);
 
     buf_printf(b,
                "<section aria-labelledby=\"counts-h\"><h2 id=\"counts-h\" class=\"section-title\">"
