@@ -20,6 +20,7 @@ day) or reach the network.
 import base64
 import os
 import re
+import urllib.parse
 
 import pytest
 
@@ -109,3 +110,26 @@ def test_report_file_renders_and_prints_to_pdf(driver, report_data):
     assert pdf.startswith(b"%PDF-"), pdf[:16]
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages > 1, "the report spans several A4 pages, got %d" % pages
+
+
+def test_panels_say_what_to_do_now_in_polish(driver, report_data):
+    B = by()
+    srv, _, _ = report_data
+    open_overview(driver, srv, "pl")
+    for pid, hrefs in (("panel-voice", ["/feedback", "/explore"]),
+                       ("panel-money", ["/explore?metric=nps&by=segment",
+                                        "/explore.csv?metric=nps&by=month"])):
+        panel = driver.find_element(B.ID, pid)
+        links = [urllib.parse.urlsplit(a.get_attribute("href"))
+                 for a in panel.find_elements(B.CSS_SELECTOR, "a.button")]
+        got = [u.path + ("?" + u.query if u.query else "") for u in links]
+        assert got == hrefs, got
+        assert "Wkrótce" in panel.text
+        assert len(panel.text) > 120, "the panel explains itself: %r" % panel.text
+    section = driver.find_element(B.ID, "breakdowns")
+    assert "Według segmentów" in section.text
+    table = section.find_element(B.CSS_SELECTOR, "#bd-segment-nps table.breakdown-table")
+    # Polish number forms in the breakdown: decimal comma
+    assert re.search(r"\d,\d", table.text), table.text
+    driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(B.ID, "panel-voice"))
+    driver.save_screenshot(os.path.join(ARTIFACTS, "overview-panels-pl.png"))
