@@ -16,6 +16,7 @@
  */
 #include <pthread.h>
 
+#include "core/roles.h"
 #include "store/overview.h"
 #include "web/html.h"
 #include "web/overview.h"
@@ -94,10 +95,11 @@ static void step(buf_t *b, http_request_t *req, bool done, int title, int text)
 }
 
 /* A panel whose feature is not built yet: what it will show, and what the
- * user can do today instead (links to pages that exist). */
+ * user can do today instead — links only to pages the user's role opens
+ * (href2 needs CAP_ANALYSE; a viewer sees the first link alone). */
 static void helpful_panel(buf_t *b, http_request_t *req, const char *id, const char *icon,
-                          int title, int text, int now_text, const char *href1, int link1,
-                          const char *href2, int link2)
+                          int title, int text, int now_text, const char *href1, unsigned cap1,
+                          int link1, const char *href2, int link2)
 {
     buf_printf(b, "<section class=\"card soon helpful\" id=\"%a\" aria-labelledby=\"%a-h\">"
                   "<div class=\"card-head\">",
@@ -107,9 +109,12 @@ static void helpful_panel(buf_t *b, http_request_t *req, const char *id, const c
                web_t(req, title), web_t(req, T_SOON_BADGE));
     buf_printf(b, "<p class=\"muted\">%h</p><p>%h</p><p class=\"empty-actions\">",
                web_t(req, text), web_t(req, now_text));
-    buf_printf(b, "<a class=\"button\" href=\"%a\">%h</a> ", href1, web_t(req, link1));
-    buf_printf(b, "<a class=\"button subtle\" href=\"%a\">%h</a></p></section>", href2,
-               web_t(req, link2));
+    if ((req->auth.caps & cap1) == cap1)
+        buf_printf(b, "<a class=\"button\" href=\"%a\">%h</a> ", href1, web_t(req, link1));
+    if (req->auth.caps & CAP_ANALYSE)
+        buf_printf(b, "<a class=\"button subtle\" href=\"%a\">%h</a>", href2,
+                   web_t(req, link2));
+    buf_puts(b, "</p></section>");
 }
 
 cx_result page_overview(http_request_t *req, http_response_t *res)
@@ -185,11 +190,11 @@ cx_result page_overview(http_request_t *req, http_response_t *res)
 
     buf_puts(b, "<div class=\"grid-2\">");
     helpful_panel(b, req, "panel-voice", "feedback", T_OV_PANEL_VOICE, T_OV_PANEL_VOICE_TEXT,
-                  T_OV_PANEL_VOICE_NOW, "/feedback", T_OV_PANEL_READ_FEEDBACK, "/explore",
-                  T_OV_PANEL_EXPLORE);
+                  T_OV_PANEL_VOICE_NOW, "/feedback", CAP_VIEW, T_OV_PANEL_READ_FEEDBACK,
+                  "/explore", T_OV_PANEL_EXPLORE);
     helpful_panel(b, req, "panel-money", "initiatives", T_OV_PANEL_MONEY, T_OV_PANEL_MONEY_TEXT,
-                  T_OV_PANEL_MONEY_NOW, "/explore?metric=nps&by=segment", T_OV_PANEL_EXPLORE,
-                  "/explore.csv?metric=nps&by=month", T_OV_PANEL_CSV);
+                  T_OV_PANEL_MONEY_NOW, "/explore?metric=nps&by=segment", CAP_ANALYSE,
+                  T_OV_PANEL_EXPLORE, "/explore.csv?metric=nps&by=month", T_OV_PANEL_CSV);
     buf_puts(b, "</div>");
     html_end(req, res);
     return CX_OK;

@@ -14,6 +14,7 @@ writes the same document and refuses bad options with a clear message.
 What it relies on: harness.py and `cxloop gen` (data ending 2026-10-31,
 so the default period is 2026-08-03..2026-10-31 whatever today is).
 """
+import html as html_mod
 import re
 import urllib.parse
 from html.parser import HTMLParser
@@ -296,3 +297,30 @@ def test_cli_report_on_a_missing_database(tmp_path):
                      str(tmp_path / "r.html")])
     assert r.returncode == 1, r.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+def panel_links(html, pid):
+    m = re.search(r'<section[^>]*id="%s".*?</section>' % pid, html, re.S)
+    assert m, pid
+    return [html_mod.unescape(h) for h in re.findall(r'href="([^"]+)"', m.group(0))]
+
+
+def test_panels_link_only_to_pages_the_role_opens(org):
+    srv, _, _ = org
+    admin = srv.admin().get("/?lang=en").text
+    assert panel_links(admin, "panel-voice") == ["/feedback", "/explore"]
+    assert panel_links(admin, "panel-money") == ["/explore?metric=nps&by=segment",
+                                                 "/explore.csv?metric=nps&by=month"]
+    assert "Top complaints and praises" in admin and "KPIs and money" in admin
+    srv.add_user("vera", "viewer")
+    viewer = srv.client()
+    viewer.login("vera", harness.USER_PASSWORD)
+    page = viewer.get("/?lang=en")
+    assert page.status_code == 200
+    assert panel_links(page.text, "panel-voice") == ["/feedback"]
+    assert panel_links(page.text, "panel-money") == []
+    for href in panel_links(page.text, "panel-voice"):
+        assert viewer.get(href).status_code == 200
+    # a viewer may download the report
+    r = viewer.get("/report.html")
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
