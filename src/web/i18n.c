@@ -1321,6 +1321,14 @@ static const i18n_entry_t i18n_table[T_COUNT] = {
         {"Wartość p",
          "p-value",
          "Valoarea p"}},
+    [T_OV_FILTER_RESET] = {"ov_filter_reset",
+        {"Ostatnie 90 dni",
+         "Last 90 days",
+         "Ultimele 90 de zile"}},
+    [T_OV_FILTER_LEGEND] = {"ov_filter_legend",
+        {"Okres i segment",
+         "Period and segment",
+         "Perioadă și segment"}},
 };
 
 static const char *const i18n_codes[LANG_COUNT] = {"pl", "en", "ro"};

@@ -333,6 +333,8 @@ typedef enum i18n_key {
     T_RP_VALUE,
     T_RP_SKIPPED,
     T_RP_P_VALUE,
+    T_OV_FILTER_RESET,
+    T_OV_FILTER_LEGEND,
     T_COUNT
 } i18n_key_t;
 

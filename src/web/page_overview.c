@@ -15,6 +15,7 @@
  * come from the store or the engine, nor colour alone for a meaning.
  */
 #include <pthread.h>
+#include <string.h>
 
 #include "core/roles.h"
 #include "store/overview.h"
@@ -117,6 +118,36 @@ static void helpful_panel(buf_t *b, http_request_t *req, const char *id, const c
     buf_puts(b, "</p></section>");
 }
 
+/* The period and segment the page shows, as a form that reloads it with
+ * ?from=&to=&segment= (the report button carries the same). */
+static void overview_filter(buf_t *b, http_request_t *req, const char *from, const char *to,
+                            const char *segment)
+{
+    buf_printf(b, "<form method=\"get\" action=\"/\" class=\"explore-form overview-filter\">"
+                  "<fieldset class=\"explore-row\"><legend class=\"visually-hidden\">%h</legend>",
+               web_t(req, T_OV_FILTER_LEGEND));
+    buf_printf(b, "<div class=\"field\"><label for=\"ov-from\">%h</label><input id=\"ov-from\" "
+                  "name=\"from\" type=\"date\" value=\"%a\"></div>",
+               web_t(req, T_EX_FROM), from ? from : "");
+    buf_printf(b, "<div class=\"field\"><label for=\"ov-to\">%h</label><input id=\"ov-to\" "
+                  "name=\"to\" type=\"date\" value=\"%a\"></div>",
+               web_t(req, T_EX_TO), to ? to : "");
+    buf_printf(b, "<div class=\"field\"><label for=\"ov-segment\">%h</label><select "
+                  "id=\"ov-segment\" name=\"segment\"><option value=\"\">%h</option>",
+               web_t(req, T_RP_SEGMENT), web_t(req, T_RP_ALL_SEGMENTS));
+    const char **values;
+    size_t n;
+    if (engine_dim_values(req->app->engine, DIM_SEGMENT, &req->arena, 200, &values, &n) == CX_OK)
+        for (size_t i = 0; i < n; i++)
+            buf_printf(b, "<option value=\"%a\"%s>%h</option>", values[i],
+                       segment && strcmp(segment, values[i]) == 0 ? " selected" : "",
+                       values[i]);
+    buf_printf(b, "</select></div></fieldset><div class=\"actions\"><button type=\"submit\" "
+                  "class=\"button primary\">%h</button> <a class=\"button subtle\" "
+                  "href=\"/\">%h</a></div></form>\n",
+               web_t(req, T_EX_SHOW), web_t(req, T_OV_FILTER_RESET));
+}
+
 cx_result page_overview(http_request_t *req, http_response_t *res)
 {
     const char *from = http_query(req, "from"), *to = http_query(req, "to");
@@ -154,6 +185,7 @@ cx_result page_overview(http_request_t *req, http_response_t *res)
         }
     }
     buf_printf(b, "\" download>%h</a></p></div>\n", web_t(req, T_RP_DOWNLOAD));
+    overview_filter(b, req, from, to, segment);
 
     buf_append(b, sections.data, sections.len);
     buf_free(&sections);

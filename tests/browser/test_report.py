@@ -133,3 +133,25 @@ def test_panels_say_what_to_do_now_in_polish(driver, report_data):
     assert re.search(r"\d,\d", table.text), table.text
     driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(B.ID, "panel-voice"))
     driver.save_screenshot(os.path.join(ARTIFACTS, "overview-panels-pl.png"))
+
+
+def test_period_and_segment_form_narrows_the_overview(driver, report_data):
+    B = by()
+    srv, _, _ = report_data
+    open_overview(driver, srv, "en")
+    form = driver.find_element(B.CSS_SELECTOR, "form.overview-filter")
+    driver.execute_script("arguments[0].value = '2026-07-01'", form.find_element(B.NAME, "from"))
+    driver.execute_script("arguments[0].value = '2026-09-30'", form.find_element(B.NAME, "to"))
+    from selenium.webdriver.support.ui import Select
+    Select(form.find_element(B.NAME, "segment")).select_by_visible_text("Premium")
+    form.find_element(B.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(lambda: "segment=Premium" in driver.current_url and loaded(driver),
+             "the overview of the chosen period")
+    lead = driver.find_element(B.CSS_SELECTOR, ".scores-lead").text
+    assert "From 2026-07-01 to 2026-09-30" in lead and "Premium" in lead, lead
+    groups = [tr.get_attribute("data-group") for tr in driver.find_elements(
+        B.CSS_SELECTOR, "#bd-segment-nps table.breakdown-table tbody tr")]
+    assert groups == ["Premium"], groups
+    href = driver.find_element(B.ID, "download-report").get_attribute("href")
+    assert href.endswith("/report.html?from=2026-07-01&to=2026-09-30&segment=Premium"), href
+    driver.save_screenshot(os.path.join(ARTIFACTS, "overview-filtered.png"))
