@@ -27,6 +27,7 @@ const cli_command_t cli_commands[] = {
     COMMAND(customer, "export or erase everything about one customer (privacy)"),
     COMMAND(retention, "remove comment texts older than the retention period"),
     COMMAND(invite, "invite customers to a survey by e-mail, send, show status"),
+    COMMAND(report, "write the overview as one HTML file that prints to PDF"),
     {NULL, NULL, NULL, NULL},
 };
 

@@ -16,6 +16,7 @@
 #include "jobs/retention.h"
 #include "jobs/mailer.h"
 #include "store/accounts.h"
+#include "web/overview.h"
 #include "web/server.h"
 
 const char cmd_serve_usage[] =
@@ -172,6 +173,7 @@ int cmd_serve(int argc, char **argv)
     }
     rc = web_serve(store, &opt);
     retention_stop(retention);
+    overview_cache_clear(); /* pages cached from the engine that is gone */
     store_close(store);
     if (opt.mail)
         mailer_global_cleanup();

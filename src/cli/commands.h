@@ -25,5 +25,6 @@ CLI_DECLARE_COMMAND(import);
 CLI_DECLARE_COMMAND(customer);
 CLI_DECLARE_COMMAND(retention);
 CLI_DECLARE_COMMAND(invite);
+CLI_DECLARE_COMMAND(report);
 
 #endif

@@ -682,6 +682,7 @@ static cx_result apply_batch(engine_t *e, staging_t *s)
         cube_free(e->cube); /* out of memory: rows still answer everything */
         e->cube = NULL;
     }
+    e->generation++;
     return CX_OK;
 }
 
@@ -711,6 +712,7 @@ static cx_result refresh_dimensions(engine_t *e, store_t *store, bool always)
     cube_t *stale = e->cube;
     e->cube = NULL;
     cx_result sync = answers_sync_questions(e);
+    e->generation++;
     pthread_rwlock_unlock(&e->lock);
     dims_free(old);
     cube_free(stale);
@@ -847,6 +849,7 @@ cx_result engine_forget(engine_t *e, int64_t response_id)
             /* survey 0 is no survey: no metric counts the row, nor its
              * answers, which are scanned through their row's survey */
             ch->survey[k] = 0;
+            e->generation++;
             rc = CX_OK;
         }
     }
@@ -938,6 +941,7 @@ cx_result engine_reload_response(engine_t *e, store_t *store, int64_t response_i
                 e->cube = NULL;
             }
             rc = answers_replace_row(e, (uint32_t)lo, ch->survey[k], r.answers, r.nanswers);
+            e->generation++; /* cached pages computed before are stale */
         }
         pthread_rwlock_unlock(&e->lock);
     }
@@ -945,4 +949,12 @@ cx_result engine_reload_response(engine_t *e, store_t *store, int64_t response_i
         free((char *)r.answers[i].text);
     free(r.answers);
     return rc;
+}
+
+uint64_t engine_generation(engine_t *e)
+{
+    pthread_rwlock_rdlock(&e->lock);
+    uint64_t g = e->generation;
+    pthread_rwlock_unlock(&e->lock);
+    return g;
 }

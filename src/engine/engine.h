@@ -99,6 +99,11 @@ typedef struct engine_stats {
 } engine_stats_t;
 void engine_get_stats(engine_t *e, engine_stats_t *out);
 
+/* A number that changes whenever a query could answer differently: rows
+ * published, a response forgotten, the dimension tables reloaded. Pages
+ * that cache what they computed from the engine key it on this. */
+uint64_t engine_generation(engine_t *e);
+
 #define ENGINE_MAX_FILTERS 16
 #define ENGINE_PATH_ROWS 1
 #define ENGINE_PATH_CUBE 2

@@ -167,6 +167,7 @@ struct engine {
     uint64_t anomalies;        /* scores outside their scale, kept as skipped */
     answer_set_t **answer_sets; /* by question id (sparse), nanswer_ids slots */
     size_t nanswer_ids;
+    uint64_t generation;       /* moves whenever an answer could change (engine_generation) */
 };
 
 /* ---- answers.c ---- */

@@ -35,6 +35,7 @@ WEB_HANDLER(page_overview);
 WEB_HANDLER(page_area);
 WEB_HANDLER(page_explore);
 WEB_HANDLER(page_explore_csv);
+WEB_HANDLER(page_report);
 WEB_HANDLER(page_settings_index);
 WEB_HANDLER(page_settings_users);
 WEB_HANDLER(page_settings_user_add);

@@ -50,6 +50,8 @@ static const route_t web_routes[] = {
     {GET, "/", page_overview, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_DASHBOARD},
     {GET, "/explore", page_explore, CAP_ANALYSE, ROUTE_PAGE, CSRF_NONE, AREA_EXPLORE},
     {GET, "/explore.csv", page_explore_csv, CAP_ANALYSE, ROUTE_PAGE, CSRF_NONE, AREA_EXPLORE},
+    /* the overview as one self-contained file to keep or print */
+    {GET, "/report.html", page_report, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_DASHBOARD},
     {GET, "/journey", page_area, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_JOURNEY},
     {GET, "/feedback", page_feedback, CAP_VIEW, ROUTE_PAGE, CSRF_NONE, AREA_FEEDBACK},
     {GET, "/feedback/responses/:id", page_feedback_response, CAP_VIEW, ROUTE_PAGE, CSRF_NONE,

@@ -732,6 +732,83 @@ static void render_heatmap(buf_t *b, const svg_chart_t *c)
     buf_puts(b, "</svg>");
 }
 
+/* ---- horizontal bars with interval whiskers ---- */
+
+enum { HB_ROW = 26, HB_LABEL = 150, HB_NOTE = 120 };
+
+static void render_hbars(buf_t *b, const svg_chart_t *c)
+{
+    const svg_series_t *sr = &c->series[0];
+    double lo, hi;
+    extent(c, 0, 1, &lo, &hi);
+    lo = fmin(lo, 0);
+    hi = fmax(hi, 0);
+    int height = MT + (int)c->ncat * HB_ROW + MB;
+    /* the value axis runs across: reuse the frame with x in the place of y */
+    frame_t f = {.x0 = HB_LABEL, .x1 = CW - (c->notes ? HB_NOTE : MR), .y0 = MT,
+                 .y1 = (double)(height - MB)};
+    frame_value_axis(c, &f, lo, hi);
+    double span = f.hi - f.lo;
+#define HX(v) (f.x0 + ((v) - f.lo) / span * (f.x1 - f.x0))
+    svg_open(b, c, CW, height, "chart-svg");
+    buf_puts(b, "<g class=\"axis x-axis\" aria-hidden=\"true\">");
+    for (int k = 0; k < f.ticks.n; k++) {
+        double v = f.ticks.v[k];
+        if (v < f.lo - 1e-9 || v > f.hi + 1e-9)
+            continue;
+        double x = HX(v);
+        buf_printf(b, "<line class=\"grid%s\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
+                   v == 0 ? " zero" : "", x, x, f.y0, f.y1);
+        buf_printf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", x,
+                   f.y1 + 16);
+        svg_format_number(b, c->lang, v, f.ticks.decimals);
+        buf_puts(b, "</text>");
+    }
+    buf_puts(b, "</g>");
+    buf_t t;
+    buf_init(&t, 0);
+    double base = HX(f.lo > 0 ? f.lo : f.hi < 0 ? f.hi : 0);
+    for (size_t i = 0; i < c->ncat; i++) {
+        double yc = f.y0 + ((double)i + 0.5) * HB_ROW;
+        buf_printf(b, "<text class=\"tick row-label\" x=\"%.1f\" y=\"%.1f\" "
+                      "text-anchor=\"end\">",
+                   f.x0 - 6, yc + 4);
+        put_label_fit(b, category(c, i), HB_LABEL - 10);
+        buf_puts(b, "</text>");
+        if (!has(sr->values, i))
+            continue;
+        tip_category(&t, c, i);
+        tip_series(&t, c, 0, i);
+        tip_n(&t, c, i);
+        if (c->notes && c->notes[i]) {
+            buf_puts(&t, "; ");
+            buf_puts(&t, c->notes[i]);
+        }
+        double x = HX(fmax(fmin(sr->values[i], f.hi), f.lo));
+        buf_puts(b, "<g class=\"mark\">");
+        put_title(b, &t);
+        buf_printf(b,
+                   "<rect class=\"bar %a\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                   "height=\"%.1f\"/>",
+                   series_class(c, 0), fmin(base, x), yc - HB_ROW * 0.3, fabs(x - base),
+                   HB_ROW * 0.6);
+        if (has(sr->low, i) && has(sr->high, i)) {
+            double xl = HX(fmax(sr->low[i], f.lo)), xh = HX(fmin(sr->high[i], f.hi));
+            buf_printf(b,
+                       "<path class=\"whisker\" d=\"M%.1f %.1fL%.1f %.1fM%.1f %.1fL%.1f "
+                       "%.1fM%.1f %.1fL%.1f %.1f\"/>",
+                       xl, yc, xh, yc, xl, yc - 5, xl, yc + 5, xh, yc - 5, xh, yc + 5);
+        }
+        buf_puts(b, "</g>");
+        if (c->notes && c->notes[i])
+            buf_printf(b, "<text class=\"tick row-note\" x=\"%.1f\" y=\"%.1f\">%h</text>",
+                       f.x1 + 8, yc + 4, c->notes[i]);
+    }
+#undef HX
+    buf_free(&t);
+    buf_puts(b, "</svg>");
+}
+
 /* ---- the entry point ---- */
 
 void svg_render(buf_t *b, const svg_chart_t *c)
@@ -741,7 +818,8 @@ void svg_render(buf_t *b, const svg_chart_t *c)
     assert(c->ncat == 0 || c->categories);
     for (size_t s = 0; s < c->nseries; s++)
         assert(c->ncat == 0 || c->series[s].values);
-    const char *kind_class[] = {"line", "bars", "stacked", "spark", "scatter", "heatmap"};
+    const char *kind_class[] = {"line", "bars", "stacked", "spark", "scatter", "heatmap",
+                                  "hbars"};
     assert((unsigned)c->kind < sizeof kind_class / sizeof kind_class[0]);
     if (c->kind == SVG_SCATTER)
         assert(c->nseries >= 2);
@@ -761,6 +839,7 @@ void svg_render(buf_t *b, const svg_chart_t *c)
     case SVG_SPARKLINE: render_sparkline(b, c); break;
     case SVG_SCATTER: render_scatter(b, c); break;
     case SVG_HEATMAP: render_heatmap(b, c); break;
+    case SVG_HBARS: render_hbars(b, c); break;
     }
     table(b, c);
     buf_puts(b, "</figure>");

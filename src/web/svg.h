@@ -38,6 +38,8 @@ typedef enum svg_kind {
     SVG_SPARKLINE,/* one small line without axes (series 0) */
     SVG_SCATTER,  /* a point per category: x from series 0, y from series 1 */
     SVG_HEATMAP,  /* a cell per series (row) and category (column) */
+    SVG_HBARS,    /* a horizontal bar per category (series 0) with its interval as a
+                     whisker, and an optional note after each row */
 } svg_kind_t;
 
 #define SVG_MAX_SERIES 8
@@ -74,6 +76,8 @@ typedef struct svg_chart {
     bool has_y_range;        /* fix the value axis instead of fitting the data */
     double y_min, y_max;
     const char *empty_text;  /* shown instead of the chart when there is no data */
+    const char *const *notes;/* SVG_HBARS: optional plain text per category, written
+                                after its bar ("▼ significant fall"); NULL entries skip */
 } svg_chart_t;
 
 /* Writes the chart (or its empty state) into b. A description that breaks

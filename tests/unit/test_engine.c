@@ -582,7 +582,9 @@ Test(engine, reloaded_responses_count_as_they_are_now)
     int64_t changed[] = {3, 4, 5, 777, 15000, 19999};
     for (size_t i = 0; i < sizeof changed / sizeof changed[0]; i++) {
         cr_assert_eq(store_write(store, complete_in_place, &changed[i]), CX_OK);
+        uint64_t before = engine_generation(engine);
         cr_assert_eq(engine_reload_response(engine, store, changed[i]), CX_OK);
+        cr_assert_neq(engine_generation(engine), before, "cached pages must see the change");
     }
     /* twice is the same as once: the old answers are replaced, not added */
     cr_assert_eq(engine_reload_response(engine, store, changed[0]), CX_OK);
@@ -599,4 +601,24 @@ Test(engine, reloaded_responses_count_as_they_are_now)
             check_query(engine, db_file.path, &s);
         }
     }
+}
+
+Test(engine, generation_moves_with_every_change_an_answer_could_see)
+{
+    /* pages cache what they computed under this number */
+    uint64_t g0 = engine_generation(engine);
+    cr_assert_eq(engine_refresh(engine, store), CX_OK);
+    cr_assert_eq(engine_generation(engine), g0, "nothing new: the same generation");
+    cr_assert_eq(store_write(store, add_response, NULL), CX_OK);
+    cr_assert_eq(engine_refresh(engine, store), CX_OK);
+    uint64_t g1 = engine_generation(engine);
+    cr_assert_neq(g1, g0, "a new response");
+    int64_t gone = 7;
+    cr_assert_eq(engine_forget(engine, gone), CX_OK);
+    uint64_t g2 = engine_generation(engine);
+    cr_assert_neq(g2, g1, "a forgotten response");
+    cr_assert_eq(engine_forget(engine, gone), CX_ERR_NOT_FOUND);
+    cr_assert_eq(engine_generation(engine), g2, "nothing forgotten twice");
+    cr_assert_eq(engine_reload_dimensions(engine, store), CX_OK);
+    cr_assert_neq(engine_generation(engine), g2, "dimensions reloaded");
 }

@@ -125,7 +125,7 @@ Test(svg, hostile_labels_are_escaped_everywhere)
     double a[] = {1, 2, 3}, b2[] = {3, 2, 1};
     svg_series_t s[2] = {{.name = attr, .values = a}, {.name = evil, .values = b2}};
     svg_kind_t kinds[] = {SVG_LINE, SVG_BARS, SVG_STACKED, SVG_SPARKLINE, SVG_SCATTER,
-                          SVG_HEATMAP};
+                          SVG_HEATMAP, SVG_HBARS};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         svg_chart_t c = {.kind = kinds[k], .id = "\"x", .title = evil, .desc = attr,
                          .lang = LANG_PL, .ncat = 3, .categories = cats,
@@ -144,7 +144,8 @@ Test(svg, empty_data_shows_the_empty_state)
 {
     double none[] = {NAN, NAN, NAN};
     svg_series_t s = {.name = "NPS", .values = none};
-    svg_kind_t kinds[] = {SVG_LINE, SVG_BARS, SVG_STACKED, SVG_SPARKLINE, SVG_HEATMAP};
+    svg_kind_t kinds[] = {SVG_LINE, SVG_BARS, SVG_STACKED, SVG_SPARKLINE, SVG_HEATMAP,
+                          SVG_HBARS};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         svg_chart_t c = {.kind = kinds[k], .id = "e", .title = "T", .desc = "D",
                          .ncat = 3, .categories = months, .nseries = 1, .series = &s,
@@ -283,4 +284,33 @@ Test(svg, number_forms)
     svg_format_number(&b, LANG_EN, NAN, 1);
     cr_assert_str_eq(buf_str(&b), "\xE2\x80\x94");
     buf_free(&b);
+}
+
+Test(svg, horizontal_bars_have_whiskers_notes_and_gaps)
+{
+    const char *cats[] = {"Premium", "Basic", "Empty"};
+    double v[] = {31.5, -12.0, NAN}, lo[] = {20, -30, NAN}, hi[] = {43, 6, NAN};
+    const char *notes[] = {NULL, "\xE2\x96\xBC significant fall", NULL};
+    uint64_t n[] = {120, 80, 0};
+    svg_series_t s = {.name = "NPS", .values = v, .low = lo, .high = hi};
+    svg_chart_t c = {.kind = SVG_HBARS, .id = "hb", .title = "NPS by segment", .desc = "D",
+                     .lang = LANG_EN, .ncat = 3, .categories = cats, .nseries = 1,
+                     .series = &s, .n = n, .band_heading = "95% interval", .decimals = 1,
+                     .notes = notes};
+    char *out = render(&c);
+    cr_assert(strstr(out, "class=\"chart chart-hbars\""));
+    /* one bar and one whisker per category with a value; none for the gap */
+    size_t bars = 0, whiskers = 0;
+    for (const char *p = out; (p = strstr(p, "<rect class=\"bar")); p++)
+        bars++;
+    for (const char *p = out; (p = strstr(p, "class=\"whisker\"")); p++)
+        whiskers++;
+    cr_assert_eq(bars, 2);
+    cr_assert_eq(whiskers, 2);
+    /* every category is labelled, the note is written and in the tooltip */
+    cr_assert(strstr(out, ">Empty</text>"));
+    cr_assert(strstr(out, "class=\"tick row-note\""));
+    cr_assert(strstr(out, "Basic \xE2\x80\x94 NPS: \xE2\x88\x92" "12.0 (95% interval: "
+                      "\xE2\x88\x92" "30.0\xE2\x80\x93" "6.0); n = 80; \xE2\x96\xBC significant fall"));
+    free(out);
 }
