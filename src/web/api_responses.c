@@ -321,8 +321,11 @@ static json_t *response_json(arena_t *a, const store_response_t *r)
     json_t *answers = json_object();
     for (size_t i = 0; answers && i < r->nanswers; i++) {
         const store_answer_t *ans = &r->answers[i];
+        /* an answer with neither number nor text had its text removed
+         * (erasure, retention): null, never a made-up 0 */
         json_t *v = ans->text ? (ans->text[0] == '[' ? json_loads(ans->text, 0, NULL) : NULL)
-                              : json_integer((json_int_t)ans->number);
+                    : ans->has_number ? json_integer((json_int_t)ans->number)
+                                      : json_null();
         if (ans->text && !v)
             v = json_string(ans->text);
         json_object_set_new(answers, ans->key ? ans->key : "", v);

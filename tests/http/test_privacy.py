@@ -150,6 +150,7 @@ def test_erase_removes_identity_and_texts_but_not_the_statistics(srv):
     back = call(srv, "GET", "/api/v1/responses/%d" % ids[0], role="viewer").json()
     assert back["comment"] is None and back["score"] == 2
     assert SECRET_ANSWER not in json.dumps(back, ensure_ascii=False)
+    assert back["answers"]["komentarz"] is None, "a removed text is null, not 0"
     assert {"question": "komentarz", "kind": "text", "number": None, "text": None} in \
         e["responses"][0]["answers"], "the free-text answer is kept as a skip, its text gone"
     assert call(srv, "GET", "/api/v1/feedback/%d" % fid, role="viewer").json()["text"] == ""
