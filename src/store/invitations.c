@@ -475,6 +475,18 @@ cx_result invitations_release(db_conn_t *db, int64_t id, const char *reason)
     return db_exec_stmt(st);
 }
 
+cx_result invitations_set_answered(db_conn_t *db, int64_t id, int64_t now)
+{
+    /* the first answer counts; a second one changes nothing */
+    db_stmt_t *st = db_prepare(db, "UPDATE invitations SET status = 'answered', answered_at = ?,"
+                                   " claimed_at = NULL WHERE id = ? AND status <> 'answered'");
+    if (!st)
+        return CX_ERR_STORE;
+    db_bind_int(st, 1, now);
+    db_bind_int(st, 2, id);
+    return db_exec_stmt(st);
+}
+
 cx_result invitations_mark_answered(db_conn_t *db, const char *token_hash, int64_t now,
                                     int64_t *id_out)
 {
@@ -484,16 +496,8 @@ cx_result invitations_mark_answered(db_conn_t *db, const char *token_hash, int64
     db_bind_text(st, 1, token_hash);
     int64_t id;
     cx_result rc = db_query_int(st, &id);
-    if (rc)
-        return rc;
-    /* the first answer counts; a second visit changes nothing */
-    st = db_prepare(db, "UPDATE invitations SET status = 'answered', answered_at = ?,"
-                        " claimed_at = NULL WHERE id = ? AND status <> 'answered'");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_int(st, 1, now);
-    db_bind_int(st, 2, id);
-    rc = db_exec_stmt(st);
+    if (!rc)
+        rc = invitations_set_answered(db, id, now);
     if (!rc && id_out)
         *id_out = id;
     return rc;

@@ -134,8 +134,13 @@ cx_result invitations_mark_failed(db_conn_t *db, int64_t id, bool reminder, bool
  * recipient, was the trouble. reason goes to status_detail. */
 cx_result invitations_release(db_conn_t *db, int64_t id, const char *reason);
 
-/* The invitation whose token hashes to token_hash was answered (for the
- * public survey page). CX_ERR_NOT_FOUND for an unknown hash. */
+/* Invitation id was answered: status answered with answered_at, unless it
+ * was already (the first answer counts). The public survey page calls it
+ * with the first saved answer. */
+cx_result invitations_set_answered(db_conn_t *db, int64_t id, int64_t now);
+
+/* The same for the invitation whose token hashes to token_hash;
+ * CX_ERR_NOT_FOUND for an unknown hash. */
 cx_result invitations_mark_answered(db_conn_t *db, const char *token_hash, int64_t now,
                                     int64_t *id_out);
 

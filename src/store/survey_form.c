@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "store/invitations.h"
+
 /* arena copy of a column; NULL only when out of memory */
 static const char *column_dup(arena_t *a, db_stmt_t *st, int col)
 {
@@ -178,15 +180,11 @@ cx_result survey_form_start(db_conn_t *db, const store_response_t *r, int64_t in
         db_bind_int(st, 2, invitation_id);
     db_bind_int(st, 3, id);
     rc = db_exec_stmt(st);
-    if (!rc && complete && invitation_id) {
-        st = db_prepare(db, "UPDATE invitations SET status = 'answered', answered_at = ?"
-                            " WHERE id = ?");
-        if (!st)
-            return CX_ERR_STORE;
-        db_bind_int(st, 1, r->submitted_at);
-        db_bind_int(st, 2, invitation_id);
-        rc = db_exec_stmt(st);
-    }
+    /* the first answer is the score: from then on the invitation is
+     * answered (no reminder, and its link says so) even if the respondent
+     * never sends the second page */
+    if (!rc && invitation_id)
+        rc = invitations_set_answered(db, invitation_id, r->submitted_at);
     if (!rc && !complete && resume_hash) {
         st = db_prepare(db, "INSERT INTO response_resume (response_id, token_hash, created_at)"
                             " VALUES (?, ?, ?)");
@@ -279,15 +277,8 @@ cx_result survey_form_complete(db_conn_t *db, const char *resume_hash, const sto
         db_bind_int(st, 1, id);
         rc = db_exec_stmt(st);
     }
-    if (!rc && invitation_id) {
-        st = db_prepare(db, "UPDATE invitations SET status = 'answered', answered_at = ?"
-                            " WHERE id = ?");
-        if (!st)
-            return CX_ERR_STORE;
-        db_bind_int(st, 1, now);
-        db_bind_int(st, 2, invitation_id);
-        rc = db_exec_stmt(st);
-    }
+    if (!rc && invitation_id) /* answered at the first answer, normally */
+        rc = invitations_set_answered(db, invitation_id, now);
     if (!rc && id_out)
         *id_out = id;
     return rc;

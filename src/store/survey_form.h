@@ -86,7 +86,8 @@ cx_result survey_form_invitation_find(db_conn_t *db, arena_t *arena, const char 
 /* Writes the first step: r (its completed flag is ignored: the row is
  * written as not completed) and, when resume_hash is not NULL, the hash of
  * the token that completes it later. With an invitation, CX_ERR_CONFLICT
- * when it was answered (or started) already: an invitation answers once.
+ * when it was answered (or started) already: an invitation answers once;
+ * the first answer marks it answered (status and answered_at).
  * complete = true writes a finished response in one step (no resume). */
 cx_result survey_form_start(db_conn_t *db, const store_response_t *r, int64_t invitation_id,
                             const char *resume_hash, bool complete, int64_t *id_out);
@@ -107,7 +108,8 @@ cx_result survey_form_pending_find(db_conn_t *db, arena_t *arena, const char *re
 
 /* Completes the partial response of resume_hash: adds answers (replacing
  * any to the same questions), sets the comment when not NULL, marks it
- * completed, forgets the resume token and marks its invitation answered.
+ * completed, forgets the resume token and marks its invitation answered
+ * if it is not yet.
  * CX_ERR_NOT_FOUND when the token does not (or no longer) name a partial
  * response; *id_out gets the response id. */
 cx_result survey_form_complete(db_conn_t *db, const char *resume_hash, const store_answer_t *answers,

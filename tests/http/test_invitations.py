@@ -156,18 +156,39 @@ def test_segment_invited_sent_with_personal_links(tmp_path, sink):
     assert all(r["sent_at"] for r in doc["invitations"])
 
 
-def test_link_opens_the_public_page_if_there_is_one(tmp_path, sink):
+def test_the_link_answers_the_survey_once_and_marks_the_invitation(tmp_path, sink):
+    """End to end: invite, send, open the link from the e-mail, answer both
+    pages; the invitation is answered, the response is the customer's, and
+    the link does not take a second answer."""
     db, survey = make_db(tmp_path)
     invite(db, "--survey", str(survey), "--customers", str(_ids(tmp_path, "c1")))
     srv = harness.Server(db, tmp_path).start()
     try:
         send(db, sink, "--base-url", srv.base)
         link = LINK_RE.search(plain_text(parse(sink.messages[0]))).group(1)
-        got = harness.requests.get(link, timeout=30, allow_redirects=False)
-        # the public survey page may live in another build; the link must
-        # at least point at this server's /s/SLUG
-        assert got.status_code in (200, 303, 404), got.status_code
         assert link.startswith(srv.base + "/s/obsluga-w-salonie?t=")
+        page = harness.requests.get(link, timeout=30)
+        assert page.status_code == 200, page.status_code
+        assert '<html lang="pl">' in page.text, "the invited customer's language"
+        first = dict(harness.find_form(page.text, "/s/obsluga-w-salonie")["inputs"])
+        first["q_nps"] = "3"
+        step2 = harness.requests.post(srv.url("/s/obsluga-w-salonie"), data=first, timeout=30)
+        assert step2.status_code == 200, step2.text
+        assert status(db, survey)["counts"]["answered"] == 1, "answered from the first answer"
+        rest = dict(harness.find_form(step2.text, "/s/obsluga-w-salonie/complete")["inputs"])
+        rest["q_komentarz"] = "Za długo czekałem"
+        done = harness.requests.post(srv.url("/s/obsluga-w-salonie/complete"), data=rest,
+                                     timeout=30)
+        assert done.status_code == 200, done.text
+        rows = sql(db, "SELECT r.score, r.comment, r.completed, c.external_id, i.status"
+                       " FROM responses r JOIN invitations i ON i.id = r.invitation_id"
+                       " JOIN customers c ON c.id = r.customer_id")
+        assert rows == [(3, "Za długo czekałem", 1, "c1", "answered")]
+        again = harness.requests.get(link, timeout=30)
+        assert again.status_code == 200 and "<form" not in again.text, "once only"
+        # the response is counted by the engine once answered
+        got = srv.api(role="viewer").get("/api/v1/metrics?metric=nps&survey=%d" % survey)
+        assert got.json()["rows"][0]["n"] == 1, got.text
     finally:
         srv.stop()
 
