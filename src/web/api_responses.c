@@ -64,7 +64,32 @@ typedef struct responses_job {
     int replay_status;       /* out: >0 when answered from an earlier request */
     const char *replay_body;
     bool key_conflict;
+    /* the survey the previous line named: a bulk request usually names
+     * one survey on every line, read once (inside the same job, so it is
+     * the same state) */
+    bool have_survey;
+    surveys_info_t survey;
 } responses_job_t;
+
+/* The survey a line names, by id or slug; from the job's cache when the
+ * previous line named the same one. */
+static cx_result job_survey(db_conn_t *db, responses_job_t *j, json_t *sv, surveys_info_t *out)
+{
+    bool by_id = json_is_integer(sv);
+    int64_t id = by_id ? (int64_t)json_integer_value(sv) : 0;
+    const char *slug = by_id ? NULL : json_string_value(sv);
+    if (j->have_survey &&
+        (by_id ? j->survey.id == id : strcmp(j->survey.slug, slug) == 0)) {
+        *out = j->survey;
+        return CX_OK;
+    }
+    cx_result rc = surveys_get_for_write(db, &j->req->arena, id, slug, out);
+    if (!rc) {
+        j->survey = *out;
+        j->have_survey = true;
+    }
+    return rc;
+}
 
 static void add_error(responses_job_t *j, size_t line, const char *field, const char *message)
 {
@@ -194,10 +219,8 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
     surveys_info_t survey;
     json_t *sv = json_object_get(o, "survey");
     cx_result rc = CX_ERR_NOT_FOUND;
-    if (json_is_integer(sv))
-        rc = surveys_get(db, arena, (int64_t)json_integer_value(sv), &survey);
-    else if (json_is_string(sv))
-        rc = surveys_get_by_slug(db, arena, json_string_value(sv), &survey);
+    if (json_is_integer(sv) || json_is_string(sv))
+        rc = job_survey(db, j, sv, &survey);
     if (!sv || json_is_null(sv)) {
         add_error(j, line, "survey", "is required (the survey's id or slug)");
         return false;
