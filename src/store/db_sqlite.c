@@ -314,6 +314,10 @@ typedef struct write_job {
     cx_result rc;
     bool done;
     struct write_job *next;
+    /* store_write_async: called after the commit; the job is then freed
+     * by the writer (a store_write job lives on its caller's stack) */
+    store_done_fn on_done;
+    void *done_arg;
 } write_job_t;
 
 struct store {
@@ -452,13 +456,30 @@ static void *writer_main(void *arg)
         s->stats.jobs += (uint64_t)n;
         if ((uint64_t)n > s->stats.largest_batch)
             s->stats.largest_batch = (uint64_t)n;
-        /* job structs live on callers' stacks: read next before done */
+        /* store_write jobs live on callers' stacks: read next before
+         * done; asynchronous ones are ours and are answered below */
+        write_job_t *async_jobs = NULL;
         for (write_job_t *j = batch; j;) {
             write_job_t *next = j->next;
-            j->done = true;
+            if (j->on_done) {
+                j->next = async_jobs;
+                async_jobs = j;
+            } else {
+                j->done = true;
+            }
             j = next;
         }
         pthread_cond_broadcast(&s->batch_done);
+        if (async_jobs) {
+            pthread_mutex_unlock(&s->lock);
+            while (async_jobs) {
+                write_job_t *next = async_jobs->next;
+                async_jobs->on_done(async_jobs->done_arg, async_jobs->rc);
+                free(async_jobs);
+                async_jobs = next;
+            }
+            pthread_mutex_lock(&s->lock);
+        }
     }
     pthread_mutex_unlock(&s->lock);
     return NULL;
@@ -482,6 +503,29 @@ cx_result store_write(store_t *s, store_job_fn fn, void *arg)
         pthread_cond_wait(&s->batch_done, &s->lock);
     pthread_mutex_unlock(&s->lock);
     return job.rc;
+}
+
+cx_result store_write_async(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
+                            void *done_arg)
+{
+    write_job_t *job = calloc(1, sizeof *job);
+    if (!job)
+        return CX_ERR_NOMEM;
+    *job = (write_job_t){.fn = fn, .arg = arg, .rc = CX_OK, .on_done = done, .done_arg = done_arg};
+    pthread_mutex_lock(&s->lock);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->lock);
+        free(job);
+        return CX_ERR_BUSY;
+    }
+    if (s->queue_tail)
+        s->queue_tail->next = job;
+    else
+        s->queue_head = job;
+    s->queue_tail = job;
+    pthread_cond_signal(&s->job_queued);
+    pthread_mutex_unlock(&s->lock);
+    return CX_OK;
 }
 
 static db_conn_t *pool_acquire(store_t *s)

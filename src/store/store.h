@@ -56,6 +56,18 @@ void store_close(store_t *s);
 cx_result store_read(store_t *s, store_job_fn fn, void *arg);
 cx_result store_write(store_t *s, store_job_fn fn, void *arg);
 
+/* store_write without waiting: the job joins the same group commit, and
+ * done(done_arg, rc) is called once, on the writer thread, after the
+ * batch's COMMIT returned (rc as store_write would return it). done must
+ * be quick and must not call store_read or store_write (it holds up the
+ * next commit); it typically hands the result to another thread. Returns
+ * CX_OK when the job was queued; otherwise (CX_ERR_BUSY while closing,
+ * CX_ERR_NOMEM) done is never called and nothing was written. fn, arg and
+ * done_arg must stay valid until done is called. */
+typedef void (*store_done_fn)(void *done_arg, cx_result rc);
+cx_result store_write_async(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
+                            void *done_arg);
+
 /* Online copy to dest (SQLite backup API), consistent while writers run. */
 cx_result store_backup(store_t *s, const char *dest, char *errbuf, size_t errlen);
 

@@ -21,9 +21,12 @@
  * commit and after the metrics engine has loaded the new rows, so the
  * caller's next query counts them.
  *
- * Relies on store/surveys.h and store/responses.h inside one store_write
- * job (validation that needs the database runs there too, so a request is
- * checked and written against the same state).
+ * Relies on store/surveys.h and store/responses.h inside one write job
+ * (validation that needs the database runs there too, so a request is
+ * checked and written against the same state). The job goes to
+ * store_write_async and the answer is deferred (web_defer): no worker
+ * thread waits for the commit or the engine, so every open connection
+ * can have a write in the same group commit.
  */
 #include <math.h>
 #include <stdio.h>
@@ -37,6 +40,7 @@
 #include "store/surveys.h"
 #include "sys/tz.h"
 #include "web/pages.h"
+#include "web/server.h"
 #include "web/web.h"
 
 #define RESPONSES_BULK_MAX 10000
@@ -69,6 +73,8 @@ typedef struct responses_job {
      * the same state) */
     bool have_survey;
     surveys_info_t survey;
+    cx_result write_rc;             /* what the deferred write returned */
+    refresher_waiter_t engine_wait; /* until the engine has the rows */
 } responses_job_t;
 
 /* The survey a line names, by id or slug; from the job's cache when the
@@ -517,12 +523,86 @@ static cx_result fail_lines(responses_job_t *j, http_response_t *res)
     return http_json(req, res, 400, doc);
 }
 
+/* The answer once the write is done (rc is what the write returned). */
+static cx_result responses_answer(responses_job_t *j, http_response_t *res, cx_result rc)
+{
+    http_request_t *req = j->req;
+    if (j->nerrors && (!rc || rc == CX_ERR_INVALID))
+        rc = fail_lines(j, res);
+    else if (rc == CX_ERR_CONFLICT && j->key_conflict)
+        rc = http_fail(req, CX_ERR_CONFLICT, "Idempotency-Key",
+                       "was used before with a different request");
+    else if (!rc && j->replay_status) {
+        json_t *doc = json_loads(j->replay_body, 0, NULL);
+        http_set_header(req, res, "Idempotent-Replayed", "true");
+        rc = doc ? http_json(req, res, j->replay_status, doc) : CX_ERR_INTERNAL;
+    } else if (!rc) {
+        json_t *doc;
+        if (j->bulk) {
+            json_t *ids = json_array();
+            for (size_t i = 0; ids && i < j->count; i++)
+                json_array_append_new(ids, json_integer(j->ids[i]));
+            doc = json_pack("{s:I, s:o}", "count", (json_int_t)j->count, "ids", ids);
+        } else {
+            char location[64];
+            snprintf(location, sizeof location, "/api/v1/responses/%lld", (long long)j->ids[0]);
+            http_set_header(req, res, "Location", location);
+            doc = response_json(&req->arena, j->first);
+        }
+        rc = doc ? http_json(req, res, 201, doc) : CX_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < j->count; i++)
+        json_decref(j->items[i]);
+    json_decref(j->errors);
+    return rc;
+}
+
+/* New rows the engine must load before the answer (not for a replay). */
+static bool responses_need_engine(const responses_job_t *j, cx_result rc)
+{
+    return rc == CX_OK && !j->replay_status;
+}
+
+/* The deferred path: the writer thread committed the batch (write_done),
+ * the refresher loaded it into the engine (engine_done), and a worker
+ * thread renders the answer (responses_resume). */
+static void responses_engine_done(void *arg)
+{
+    responses_job_t *j = arg;
+    web_wake(j->req);
+}
+
+static void responses_write_done(void *arg, cx_result rc)
+{
+    responses_job_t *j = arg;
+    j->write_rc = rc;
+    if (responses_need_engine(j, rc)) {
+        /* the caller's next metrics query counts what it just wrote */
+        j->engine_wait.done = responses_engine_done;
+        j->engine_wait.arg = j;
+        refresher_sync_async(j->req->app->refresher, &j->engine_wait);
+    } else {
+        web_wake(j->req);
+    }
+}
+
+static cx_result responses_resume(http_request_t *req, http_response_t *res, void *arg)
+{
+    (void)req;
+    responses_job_t *j = arg;
+    return responses_answer(j, res, j->write_rc);
+}
+
 cx_result api_responses_create(http_request_t *req, http_response_t *res)
 {
     if (!req->body || req->body_len == 0)
         return http_fail(req, CX_ERR_INVALID, NULL,
                          "the body must be a JSON object, or NDJSON: one object per line");
     const char *type = http_header(req, "Content-Type");
+    /* in the request's arena: a deferred answer outlives this call */
+    responses_job_t *jp = arena_alloc(&req->arena, sizeof *jp);
+    if (!jp)
+        return CX_ERR_NOMEM;
     responses_job_t job = {.req = req, .errors = json_array()};
     job.bulk = type && strncmp(type, "application/x-ndjson", 20) == 0;
     if (!job.errors)
@@ -561,41 +641,19 @@ cx_result api_responses_create(http_request_t *req, http_response_t *res)
             json_decref(o);
         }
     }
-    if (!rc && job.count == 0 && !job.nerrors)
+    *jp = job;
+    if (!rc && jp->count == 0 && !jp->nerrors)
         rc = http_fail(req, CX_ERR_INVALID, NULL, "the body holds no response");
-    /* lines that parsed are checked too, so one answer names every bad line */
-    if (!rc && job.count > 0)
-        rc = store_write(req->store, responses_write_job, &job);
-    if (job.nerrors && (!rc || rc == CX_ERR_INVALID))
-        rc = fail_lines(&job, res);
-    else if (rc == CX_ERR_CONFLICT && job.key_conflict)
-        rc = http_fail(req, CX_ERR_CONFLICT, "Idempotency-Key",
-                       "was used before with a different request");
-    else if (!rc && job.replay_status) {
-        json_t *doc = json_loads(job.replay_body, 0, NULL);
-        http_set_header(req, res, "Idempotent-Replayed", "true");
-        rc = doc ? http_json(req, res, job.replay_status, doc) : CX_ERR_INTERNAL;
-    } else if (!rc) {
-        /* the caller's next metrics query counts what it just wrote */
-        refresher_sync(req->app->refresher);
-        json_t *doc;
-        if (job.bulk) {
-            json_t *ids = json_array();
-            for (size_t i = 0; ids && i < job.count; i++)
-                json_array_append_new(ids, json_integer(job.ids[i]));
-            doc = json_pack("{s:I, s:o}", "count", (json_int_t)job.count, "ids", ids);
-        } else {
-            char location[64];
-            snprintf(location, sizeof location, "/api/v1/responses/%lld", (long long)job.ids[0]);
-            http_set_header(req, res, "Location", location);
-            doc = response_json(&req->arena, job.first);
+    /* lines that parsed are checked too, so one answer names every bad
+     * line; the write joins a group commit without holding this thread */
+    if (!rc && jp->count > 0) {
+        rc = store_write_async(req->store, responses_write_job, jp, responses_write_done, jp);
+        if (!rc) {
+            web_defer(req, responses_resume, jp);
+            return CX_OK;
         }
-        rc = doc ? http_json(req, res, 201, doc) : CX_ERR_NOMEM;
     }
-    for (size_t i = 0; i < job.count; i++)
-        json_decref(job.items[i]);
-    json_decref(job.errors);
-    return rc;
+    return responses_answer(jp, res, rc);
 }
 
 /* The id in the path; 0 when it is not a positive number. */

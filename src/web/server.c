@@ -11,8 +11,15 @@
  * body that grows past it is discarded and answered with 413 at its end.
  * Shutdown: SIGINT/SIGTERM write to a self-pipe (safe from any thread),
  * the main thread stops accepting, waits up to 10 s for requests in flight
- * and stops the daemon. Writes are committed before a handler returns, so
- * nothing acknowledged is lost.
+ * (deferred ones included) and stops the daemon. Writes are committed
+ * before their answer is queued, so nothing acknowledged is lost.
+ *
+ * Deferred answers (web_defer/web_wake): the connection is suspended with
+ * MHD_suspend_connection after the handler returned, unless the work was
+ * already done; web_wake, from any thread, resumes it, and libmicrohttpd
+ * calls web_access again, which renders the answer. One mutex orders the
+ * two: a wake that comes before the suspension finds no suspended
+ * connection and leaves a flag that web_access sees instead.
  *
  * Relies on router.h for everything above HTTP, and on sys/log.h. It must
  * never answer without the security headers, never keep a request's
@@ -27,6 +34,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -74,7 +82,38 @@ typedef struct web_ctx {
     struct timespec start;
     int status;
     size_t bytes;
+    /* a deferred answer; woken and suspended under web_defer_lock */
+    struct MHD_Connection *conn;
+    web_resume_fn resume;
+    void *resume_arg;
+    bool woken;
+    bool suspended;
 } web_ctx_t;
+
+static pthread_mutex_t web_defer_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The request is the first member of its web_ctx_t: only web_serve
+ * creates requests. */
+static web_ctx_t *ctx_of(http_request_t *req) { return (web_ctx_t *)(void *)req; }
+
+void web_defer(http_request_t *req, web_resume_fn resume, void *arg)
+{
+    web_ctx_t *ctx = ctx_of(req);
+    ctx->resume = resume;
+    ctx->resume_arg = arg;
+}
+
+void web_wake(http_request_t *req)
+{
+    web_ctx_t *ctx = ctx_of(req);
+    pthread_mutex_lock(&web_defer_lock);
+    ctx->woken = true;
+    if (ctx->suspended) {
+        ctx->suspended = false;
+        MHD_resume_connection(ctx->conn);
+    }
+    pthread_mutex_unlock(&web_defer_lock);
+}
 
 /* ---- request setup ---- */
 
@@ -277,6 +316,32 @@ static void answer_status(web_ctx_t *ctx, int status, const char *code, const ch
     http_render_status(&ctx->req, &ctx->res, status, code, message);
 }
 
+/* After router_dispatch or a resume: suspends the connection while the
+ * deferred work runs, or renders its answer once it is done. */
+static enum MHD_Result answer_deferred(web_ctx_t *ctx, struct MHD_Connection *conn)
+{
+    pthread_mutex_lock(&web_defer_lock);
+    bool woken = ctx->woken;
+    if (!woken && !ctx->suspended) {
+        ctx->conn = conn;
+        ctx->suspended = true;
+        MHD_suspend_connection(conn);
+    }
+    pthread_mutex_unlock(&web_defer_lock);
+    if (!woken)
+        return MHD_YES;
+    web_resume_fn resume = ctx->resume;
+    ctx->resume = NULL;
+    http_request_t *req = &ctx->req;
+    cx_result rc = resume(req, &ctx->res, ctx->resume_arg);
+    if (rc != CX_OK) {
+        if (http_status_of(rc) == 500)
+            log_error("%s %s: %s", req->method_name, req->path, cx_result_text(rc));
+        http_render_error(req, &ctx->res, rc);
+    }
+    return queue_answer(ctx, conn);
+}
+
 static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -289,6 +354,8 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
         return MHD_NO; /* the URI callback could not allocate */
     if (ctx->answered)
         return MHD_YES;
+    if (ctx->resume)
+        return answer_deferred(ctx, conn); /* resumed */
 
     if (!ctx->started) {
         ctx->started = true;
@@ -339,6 +406,8 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
         return queue_answer(ctx, conn);
     }
     router_dispatch(req, &ctx->res);
+    if (ctx->resume)
+        return answer_deferred(ctx, conn);
     return queue_answer(ctx, conn);
 }
 
@@ -543,7 +612,8 @@ int web_serve(store_t *store, const web_options_t *opt)
         return 1;
     }
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
     if (ipv6)
         flags |= MHD_USE_IPv6;
@@ -606,6 +676,12 @@ int web_serve(store_t *store, const web_options_t *opt)
     engine_free(srv.app.engine);
     srv.app.refresher = NULL;
     srv.app.engine = NULL;
+
+    /* how well group commit worked, for whoever tunes --threads */
+    store_stats_t stats;
+    store_get_stats(store, &stats);
+    log_info("store: %lld write jobs in %lld commits (largest batch %lld)",
+             (long long)stats.jobs, (long long)stats.commits, (long long)stats.largest_batch);
 
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
