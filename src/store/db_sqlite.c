@@ -98,7 +98,11 @@ static cx_result conn_open(const char *path, bool writer, bool create, db_conn_t
         conn_close(db);
         return CX_ERR_NOMEM;
     }
-    /* The writer keeps SQLite's default temp_store (files): each job runs
+    /* Readers do not memory-map the file: in WAL mode SQLite unmaps the
+     * whole mapping at the start of every read transaction that follows a
+     * commit, so under a steady stream of writes each read paid a munmap,
+     * a new mmap and its page faults. Their page cache serves instead.
+     * The writer keeps SQLite's default temp_store (files): each job runs
      * under a savepoint, and with an in-memory statement journal SQLite's
      * time per change grows with the journal, which made a million-row
      * import into a large table take minutes instead of seconds. */
@@ -109,8 +113,7 @@ static cx_result conn_open(const char *path, bool writer, bool create, db_conn_t
                                : "PRAGMA foreign_keys=ON;"
                                  "PRAGMA query_only=ON;"
                                  "PRAGMA temp_store=MEMORY;"
-                                 "PRAGMA cache_size=-16384;"
-                                 "PRAGMA mmap_size=268435456;";
+                                 "PRAGMA cache_size=-16384;";
     if (conn_exec(db, setup) != SQLITE_OK) {
         snprintf(errbuf, errlen, "%s: %s", path, sqlite3_errmsg(db->handle));
         conn_close(db);
@@ -306,6 +309,23 @@ cx_result db_query_int(db_stmt_t *st, int64_t *out)
     return rc;
 }
 
+/* Runs one statement without results from the statement cache: for the
+ * transaction control every job pays for (BEGIN, SAVEPOINT, COMMIT ...),
+ * which sqlite3_exec would parse again each time. sql must be a literal. */
+static int conn_run(db_conn_t *db, const char *sql)
+{
+    db_stmt_t *st = db_prepare(db, sql);
+    if (!st)
+        return SQLITE_ERROR;
+    int rc = sqlite3_step(st->st);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+        rc = SQLITE_OK;
+    else
+        log_error("sqlite: %s: %s", sqlite3_errmsg(db->handle), sql);
+    sqlite3_reset(st->st);
+    return rc;
+}
+
 /* ---- the store: writer thread, read pool ------------------------------- */
 
 typedef struct write_job {
@@ -400,26 +420,26 @@ static cx_result migrate(db_conn_t *db, int target, char *errbuf, size_t errlen)
 static void writer_run_batch(store_t *s, write_job_t *batch)
 {
     db_conn_t *db = s->writer;
-    bool began = conn_exec(db, "BEGIN IMMEDIATE") == SQLITE_OK;
+    bool began = conn_run(db, "BEGIN IMMEDIATE") == SQLITE_OK;
     int ok_jobs = 0;
     for (write_job_t *j = batch; j; j = j->next) {
         if (!began) {
             j->rc = CX_ERR_STORE;
             continue;
         }
-        if (conn_exec(db, "SAVEPOINT job") != SQLITE_OK) {
+        if (conn_run(db, "SAVEPOINT job") != SQLITE_OK) {
             j->rc = CX_ERR_STORE;
             continue;
         }
         j->rc = j->fn(db, j->arg);
         if (j->rc != CX_OK)
-            conn_exec(db, "ROLLBACK TO job");
+            conn_run(db, "ROLLBACK TO job");
         else
             ok_jobs++;
-        conn_exec(db, "RELEASE job");
+        conn_run(db, "RELEASE job");
     }
-    if (began && conn_exec(db, "COMMIT") != SQLITE_OK) {
-        conn_exec(db, "ROLLBACK");
+    if (began && conn_run(db, "COMMIT") != SQLITE_OK) {
+        conn_run(db, "ROLLBACK");
         for (write_job_t *j = batch; j; j = j->next)
             if (j->rc == CX_OK)
                 j->rc = CX_ERR_STORE;
@@ -550,11 +570,11 @@ cx_result store_read(store_t *s, store_job_fn fn, void *arg)
 {
     db_conn_t *db = pool_acquire(s);
     cx_result rc;
-    if (conn_exec(db, "BEGIN") != SQLITE_OK) {
+    if (conn_run(db, "BEGIN") != SQLITE_OK) {
         rc = CX_ERR_STORE;
     } else {
         rc = fn(db, arg);
-        conn_exec(db, "COMMIT");
+        conn_run(db, "COMMIT");
     }
     pool_release(s, db);
     return rc;
