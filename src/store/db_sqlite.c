@@ -9,9 +9,10 @@
  * Durability: the database runs in WAL mode with synchronous=FULL, so a
  * COMMIT returns after the WAL is fsynced. Many concurrent store_write calls
  * share one COMMIT (group commit): the writer thread takes every job queued
- * while the previous batch was committing, runs each under a savepoint and
- * commits once. Callers are woken only after that COMMIT returned, so an
- * acknowledged write is on disk.
+ * while the previous batch was committing, runs each under a savepoint
+ * (but the first that succeeds, see writer_run_batch) and commits once.
+ * Callers are woken (or called back, store_write_async) only after that
+ * COMMIT returned, so an acknowledged write is on disk.
  *
  * Threads: one writer thread owns the write connection. Read connections
  * are pooled; each is used by one thread at a time (SQLITE_OPEN_NOMUTEX).
@@ -416,15 +417,31 @@ static cx_result migrate(db_conn_t *db, int target, char *errbuf, size_t errlen)
     return CX_OK;
 }
 
-/* Runs one batch: a transaction with a savepoint per job. */
+/* Runs one batch in one transaction. Until a job succeeds, a job runs
+ * without a savepoint: when it fails, the transaction holds only its
+ * changes, so it is rolled back and begun again. Every job after a
+ * successful one runs under a savepoint and, failing, is rolled back
+ * alone. A savepoint first copies every page the job changes into a
+ * sub-journal, which for a large job (a bulk request) costs about as much
+ * as its inserts; most batches start with a job that succeeds. */
 static void writer_run_batch(store_t *s, write_job_t *batch)
 {
     db_conn_t *db = s->writer;
     bool began = conn_run(db, "BEGIN IMMEDIATE") == SQLITE_OK;
-    int ok_jobs = 0;
+    bool kept = false; /* a job's changes are in the transaction */
     for (write_job_t *j = batch; j; j = j->next) {
         if (!began) {
             j->rc = CX_ERR_STORE;
+            continue;
+        }
+        if (!kept) {
+            j->rc = j->fn(db, j->arg);
+            if (j->rc == CX_OK) {
+                kept = true;
+            } else {
+                conn_run(db, "ROLLBACK");
+                began = conn_run(db, "BEGIN IMMEDIATE") == SQLITE_OK;
+            }
             continue;
         }
         if (conn_run(db, "SAVEPOINT job") != SQLITE_OK) {
@@ -434,8 +451,6 @@ static void writer_run_batch(store_t *s, write_job_t *batch)
         j->rc = j->fn(db, j->arg);
         if (j->rc != CX_OK)
             conn_run(db, "ROLLBACK TO job");
-        else
-            ok_jobs++;
         conn_run(db, "RELEASE job");
     }
     if (began && conn_run(db, "COMMIT") != SQLITE_OK) {
@@ -444,7 +459,6 @@ static void writer_run_batch(store_t *s, write_job_t *batch)
             if (j->rc == CX_OK)
                 j->rc = CX_ERR_STORE;
     }
-    (void)ok_jobs;
 }
 
 static void *writer_main(void *arg)

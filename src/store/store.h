@@ -12,8 +12,9 @@
  *
  * Writes: every store_write job runs inside a transaction on the single
  * writer connection. Jobs that arrive together are batched into one
- * transaction (group commit): each job runs under its own savepoint, so a
- * failing job is rolled back alone, and store_write returns only after the
+ * transaction (group commit): a failing job is rolled back alone (by a
+ * savepoint of its own, or with the transaction when it is the first),
+ * and store_write returns only after the
  * batch's COMMIT is durable (WAL with synchronous=FULL). A non-CX_OK
  * result from the job means nothing of it was written.
  *
