@@ -88,6 +88,7 @@ typedef struct web_ctx {
     void *resume_arg;
     bool woken;
     bool suspended;
+    bool orphaned; /* ended before its deferred work: web_wake frees it */
 } web_ctx_t;
 
 static pthread_mutex_t web_defer_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -103,6 +104,24 @@ void web_defer(http_request_t *req, web_resume_fn resume, void *arg)
     ctx->resume_arg = arg;
 }
 
+static void ctx_free(web_ctx_t *ctx)
+{
+    buf_free(&ctx->body);
+    http_response_free(&ctx->res);
+    arena_free(&ctx->req.arena);
+    free(ctx);
+}
+
+/* A deferred answer nobody will read (the connection is gone): the resume
+ * function still runs once, so the handler releases what it holds. */
+static void drop_deferred(web_ctx_t *ctx)
+{
+    web_resume_fn resume = ctx->resume;
+    ctx->resume = NULL;
+    if (resume)
+        resume(&ctx->req, &ctx->res, ctx->resume_arg);
+}
+
 void web_wake(http_request_t *req)
 {
     web_ctx_t *ctx = ctx_of(req);
@@ -112,7 +131,12 @@ void web_wake(http_request_t *req)
         ctx->suspended = false;
         MHD_resume_connection(ctx->conn);
     }
+    bool orphaned = ctx->orphaned;
     pthread_mutex_unlock(&web_defer_lock);
+    if (orphaned) {
+        drop_deferred(ctx);
+        ctx_free(ctx);
+    }
 }
 
 /* ---- request setup ---- */
@@ -430,11 +454,20 @@ static void web_completed(void *cls, struct MHD_Connection *conn, void **con_cls
                  ctx->req.path ? ctx->req.path : "-", ctx->answered ? ctx->status : 0, ctx->bytes,
                  usec, ctx->req.address ? ctx->req.address : "-");
     }
-    buf_free(&ctx->body);
-    http_response_free(&ctx->res);
-    arena_free(&ctx->req.arena);
-    free(ctx);
     atomic_fetch_sub(&srv->active, 1);
+    if (ctx->resume) {
+        /* ended with its answer deferred (the client left, or shutdown
+         * gave up waiting): the work may still hold the request */
+        pthread_mutex_lock(&web_defer_lock);
+        bool woken = ctx->woken;
+        ctx->orphaned = !woken;
+        ctx->suspended = false; /* the connection is gone: nothing to resume */
+        pthread_mutex_unlock(&web_defer_lock);
+        if (!woken)
+            return; /* web_wake frees it */
+        drop_deferred(ctx);
+    }
+    ctx_free(ctx);
 }
 
 static void web_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -672,10 +705,14 @@ int web_serve(store_t *store, const web_options_t *opt)
     MHD_stop_daemon(d);
     if (listener != MHD_INVALID_SOCKET)
         close(listener);
-    refresher_stop(srv.app.refresher);
-    engine_free(srv.app.engine);
-    srv.app.refresher = NULL;
-    srv.app.engine = NULL;
+    if (left == 0) {
+        refresher_stop(srv.app.refresher);
+        engine_free(srv.app.engine);
+        srv.app.refresher = NULL;
+        srv.app.engine = NULL;
+    }
+    /* else writes still queued will call back into the refresher when the
+     * store finishes them: it stays, and the process is about to end */
 
     /* how well group commit worked, for whoever tunes --threads */
     store_stats_t stats;
