@@ -617,8 +617,15 @@ static void store_free(store_t *s)
     free(s);
 }
 
+/* Before SQLite initialises: without memory statistics (which nothing
+ * reads) every allocation SQLite makes skips a process-wide mutex, which
+ * the writer, the readers and the refresher otherwise contend for. */
+static void sqlite_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 cx_result store_open(const store_options_t *opt, store_t **out, char *errbuf, size_t errlen)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, sqlite_configure);
     *out = NULL;
     errbuf[0] = '\0';
     if (!opt->create && access(opt->path, F_OK) != 0) {
