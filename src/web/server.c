@@ -17,9 +17,10 @@
  * Deferred answers (web_defer/web_wake): the connection is suspended with
  * MHD_suspend_connection after the handler returned, unless the work was
  * already done; web_wake, from any thread, resumes it, and libmicrohttpd
- * calls web_access again, which renders the answer. One mutex orders the
- * two: a wake that comes before the suspension finds no suspended
- * connection and leaves a flag that web_access sees instead.
+ * calls web_access again, which renders the answer. An atomic state
+ * orders the two without a lock: a wake that comes before the suspension
+ * finds no suspended connection, and the worker that then fails to mark
+ * it suspended resumes it at once.
  *
  * Relies on router.h for everything above HTTP, and on sys/log.h. It must
  * never answer without the security headers, never keep a request's
@@ -34,7 +35,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -82,16 +82,17 @@ typedef struct web_ctx {
     struct timespec start;
     int status;
     size_t bytes;
-    /* a deferred answer; woken and suspended under web_defer_lock */
+    /* a deferred answer */
     struct MHD_Connection *conn;
     web_resume_fn resume;
     void *resume_arg;
-    bool woken;
-    bool suspended;
-    bool orphaned; /* ended before its deferred work: web_wake frees it */
+    atomic_int defer_state; /* enum defer_state */
 } web_ctx_t;
 
-static pthread_mutex_t web_defer_lock = PTHREAD_MUTEX_INITIALIZER;
+/* pending: deferred, the worker has not suspended it yet; suspended: the
+ * worker has; woken: web_wake came; orphaned: the connection ended before
+ * web_wake, which then frees the request. */
+enum defer_state { DEFER_PENDING, DEFER_SUSPENDED, DEFER_WOKEN, DEFER_ORPHANED };
 
 /* The request is the first member of its web_ctx_t: only web_serve
  * creates requests. */
@@ -125,18 +126,14 @@ static void drop_deferred(web_ctx_t *ctx)
 void web_wake(http_request_t *req)
 {
     web_ctx_t *ctx = ctx_of(req);
-    pthread_mutex_lock(&web_defer_lock);
-    ctx->woken = true;
-    if (ctx->suspended) {
-        ctx->suspended = false;
+    int was = atomic_exchange(&ctx->defer_state, DEFER_WOKEN);
+    if (was == DEFER_SUSPENDED) {
         MHD_resume_connection(ctx->conn);
-    }
-    bool orphaned = ctx->orphaned;
-    pthread_mutex_unlock(&web_defer_lock);
-    if (orphaned) {
+    } else if (was == DEFER_ORPHANED) {
         drop_deferred(ctx);
         ctx_free(ctx);
     }
+    /* DEFER_PENDING: the worker sees DEFER_WOKEN when it tries to suspend */
 }
 
 /* ---- request setup ---- */
@@ -148,6 +145,7 @@ static void *web_uri_callback(void *cls, const char *uri, struct MHD_Connection 
     web_ctx_t *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
         return NULL;
+    atomic_init(&ctx->defer_state, DEFER_PENDING);
     atomic_fetch_add(&srv->active, 1);
     clock_gettime(CLOCK_MONOTONIC, &ctx->start);
     arena_init(&ctx->req.arena);
@@ -344,16 +342,18 @@ static void answer_status(web_ctx_t *ctx, int status, const char *code, const ch
  * deferred work runs, or renders its answer once it is done. */
 static enum MHD_Result answer_deferred(web_ctx_t *ctx, struct MHD_Connection *conn)
 {
-    pthread_mutex_lock(&web_defer_lock);
-    bool woken = ctx->woken;
-    if (!woken && !ctx->suspended) {
+    if (atomic_load(&ctx->defer_state) == DEFER_PENDING) {
+        /* suspended before it can be resumed: web_wake may come any time
+         * after the state says so */
         ctx->conn = conn;
-        ctx->suspended = true;
         MHD_suspend_connection(conn);
-    }
-    pthread_mutex_unlock(&web_defer_lock);
-    if (!woken)
+        int expected = DEFER_PENDING;
+        if (!atomic_compare_exchange_strong(&ctx->defer_state, &expected, DEFER_SUSPENDED))
+            MHD_resume_connection(conn); /* woken meanwhile */
         return MHD_YES;
+    }
+    if (atomic_load(&ctx->defer_state) != DEFER_WOKEN)
+        return MHD_YES; /* still suspended */
     web_resume_fn resume = ctx->resume;
     ctx->resume = NULL;
     http_request_t *req = &ctx->req;
@@ -458,12 +458,11 @@ static void web_completed(void *cls, struct MHD_Connection *conn, void **con_cls
     if (ctx->resume) {
         /* ended with its answer deferred (the client left, or shutdown
          * gave up waiting): the work may still hold the request */
-        pthread_mutex_lock(&web_defer_lock);
-        bool woken = ctx->woken;
-        ctx->orphaned = !woken;
-        ctx->suspended = false; /* the connection is gone: nothing to resume */
-        pthread_mutex_unlock(&web_defer_lock);
-        if (!woken)
+        int state = atomic_load(&ctx->defer_state);
+        while (state != DEFER_WOKEN &&
+               !atomic_compare_exchange_weak(&ctx->defer_state, &state, DEFER_ORPHANED))
+            ;
+        if (state != DEFER_WOKEN)
             return; /* web_wake frees it */
         drop_deferred(ctx);
     }
