@@ -45,6 +45,7 @@ struct db_conn {
     db_stmt_t **cache; /* open addressing by sql address */
     size_t cache_size; /* power of two */
     size_t cache_used;
+    uint64_t mark_base; /* db_change_mark: += 2^32 at BEGIN and ROLLBACK */
 };
 
 static void conn_close(db_conn_t *db)
@@ -276,6 +277,15 @@ cx_result db_exec_stmt(db_stmt_t *st)
 
 int64_t db_changes(db_conn_t *db) { return sqlite3_changes64(db->handle); }
 
+uint64_t db_change_mark(db_conn_t *db)
+{
+    return db->mark_base + (uint64_t)sqlite3_total_changes64(db->handle);
+}
+
+/* Whatever a job read before may be stale: another process may have
+ * written before this transaction, or changes were rolled back. */
+static void conn_forget(db_conn_t *db) { db->mark_base += (uint64_t)1 << 32; }
+
 cx_result db_insert_id(db_stmt_t *st, int64_t *id_out)
 {
     if (!st)
@@ -427,6 +437,7 @@ static cx_result migrate(db_conn_t *db, int target, char *errbuf, size_t errlen)
 static void writer_run_batch(store_t *s, write_job_t *batch)
 {
     db_conn_t *db = s->writer;
+    conn_forget(db);
     bool began = conn_run(db, "BEGIN IMMEDIATE") == SQLITE_OK;
     bool kept = false; /* a job's changes are in the transaction */
     for (write_job_t *j = batch; j; j = j->next) {
@@ -440,6 +451,7 @@ static void writer_run_batch(store_t *s, write_job_t *batch)
                 kept = true;
             } else {
                 conn_run(db, "ROLLBACK");
+                conn_forget(db);
                 began = conn_run(db, "BEGIN IMMEDIATE") == SQLITE_OK;
             }
             continue;
@@ -449,12 +461,15 @@ static void writer_run_batch(store_t *s, write_job_t *batch)
             continue;
         }
         j->rc = j->fn(db, j->arg);
-        if (j->rc != CX_OK)
+        if (j->rc != CX_OK) {
             conn_run(db, "ROLLBACK TO job");
+            conn_forget(db);
+        }
         conn_run(db, "RELEASE job");
     }
     if (began && conn_run(db, "COMMIT") != SQLITE_OK) {
         conn_run(db, "ROLLBACK");
+        conn_forget(db);
         for (write_job_t *j = batch; j; j = j->next)
             if (j->rc == CX_OK)
                 j->rc = CX_ERR_STORE;

@@ -29,6 +29,7 @@
  * can have a write in the same group commit.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,19 +78,93 @@ typedef struct responses_job {
     refresher_waiter_t engine_wait; /* until the engine has the rows */
 } responses_job_t;
 
+/* The survey the previous write job read, for the next job on the same
+ * connection while nothing changed in between (db_change_mark): in a
+ * stream of single responses the jobs of one commit batch read their
+ * survey once. The writer thread runs the jobs; the lock only matters
+ * with several stores in one process. A job gets a copy in its own arena:
+ * the answer is rendered on another thread while later jobs run. */
+static struct {
+    pthread_mutex_t lock;
+    db_conn_t *db;
+    uint64_t mark;
+    bool valid;
+    arena_t arena;
+    surveys_info_t survey;
+} survey_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* A copy of s whose strings and questions live in arena; false when out
+ * of memory. */
+static bool survey_copy(arena_t *arena, const surveys_info_t *s, surveys_info_t *out)
+{
+    *out = *s;
+    out->slug = arena_strdup(arena, s->slug);
+    out->kind = arena_strdup(arena, s->kind);
+    out->name = arena_strdup(arena, s->name);
+    out->touchpoint = arena_strdup(arena, s->touchpoint);
+    out->channel = arena_strdup(arena, s->channel);
+    out->languages = arena_strdup(arena, s->languages);
+    out->questions = s->question_count
+                         ? arena_alloc(arena, s->question_count * sizeof *out->questions)
+                         : NULL;
+    bool ok = out->slug && out->kind && out->name && out->touchpoint && out->channel &&
+              out->languages && (out->questions || !s->question_count);
+    for (size_t i = 0; ok && i < s->question_count; i++) {
+        out->questions[i] = s->questions[i];
+        out->questions[i].key = arena_strdup(arena, s->questions[i].key);
+        out->questions[i].kind = arena_strdup(arena, s->questions[i].kind);
+        ok = out->questions[i].key && out->questions[i].kind;
+    }
+    return ok;
+}
+
+static bool survey_matches(const surveys_info_t *s, bool by_id, int64_t id, const char *slug)
+{
+    return by_id ? s->id == id : strcmp(s->slug, slug) == 0;
+}
+
+static bool survey_cache_get(db_conn_t *db, arena_t *arena, bool by_id, int64_t id,
+                             const char *slug, surveys_info_t *out)
+{
+    pthread_mutex_lock(&survey_cache.lock);
+    bool hit = survey_cache.valid && survey_cache.db == db &&
+               survey_cache.mark == db_change_mark(db) &&
+               survey_matches(&survey_cache.survey, by_id, id, slug) &&
+               survey_copy(arena, &survey_cache.survey, out);
+    pthread_mutex_unlock(&survey_cache.lock);
+    return hit;
+}
+
+/* After a job that wrote: the survey it used, valid until anything else
+ * changes on db. */
+static void survey_cache_put(db_conn_t *db, const surveys_info_t *s)
+{
+    pthread_mutex_lock(&survey_cache.lock);
+    bool same = survey_cache.valid && survey_cache.db == db && survey_cache.survey.id == s->id;
+    if (!same) {
+        arena_free(&survey_cache.arena);
+        arena_init(&survey_cache.arena);
+        survey_cache.valid = survey_copy(&survey_cache.arena, s, &survey_cache.survey);
+        survey_cache.db = db;
+    }
+    survey_cache.mark = db_change_mark(db);
+    pthread_mutex_unlock(&survey_cache.lock);
+}
+
 /* The survey a line names, by id or slug; from the job's cache when the
- * previous line named the same one. */
+ * previous line named the same one, else from the previous job's. */
 static cx_result job_survey(db_conn_t *db, responses_job_t *j, json_t *sv, surveys_info_t *out)
 {
     bool by_id = json_is_integer(sv);
     int64_t id = by_id ? (int64_t)json_integer_value(sv) : 0;
     const char *slug = by_id ? NULL : json_string_value(sv);
-    if (j->have_survey &&
-        (by_id ? j->survey.id == id : strcmp(j->survey.slug, slug) == 0)) {
+    if (j->have_survey && survey_matches(&j->survey, by_id, id, slug)) {
         *out = j->survey;
         return CX_OK;
     }
-    cx_result rc = surveys_get_for_write(db, &j->req->arena, id, slug, out);
+    cx_result rc = CX_OK;
+    if (!survey_cache_get(db, &j->req->arena, by_id, id, slug, out))
+        rc = surveys_get_for_write(db, &j->req->arena, id, slug, out);
     if (!rc) {
         j->survey = *out;
         j->have_survey = true;
@@ -427,6 +502,8 @@ static cx_result responses_write_job(db_conn_t *db, void *arg)
         if (rc)
             return rc;
     }
+    if (j->have_survey)
+        survey_cache_put(db, &j->survey); /* after this job's own changes */
     return CX_OK;
 }
 

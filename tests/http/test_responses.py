@@ -115,6 +115,27 @@ def test_concurrent_posts_are_counted_by_the_engine_when_answered(srv):
     assert after == before + 24 * 6
 
 
+def test_a_survey_changed_by_another_process_is_seen_at_once(srv):
+    # The write path keeps the survey it read for the next request; a
+    # change from another process (here: sqlite3 closing the survey) must
+    # still be seen by the very next request.
+    import sqlite3
+    made = harness.run_ok(["survey", "create", "--db", srv.db, "--kind", "csat",
+                           "--name", "Ankieta do zamknięcia"])
+    survey_id = int(made.stdout.strip())
+    for score in (4, 5, 3):
+        got = post(srv, {"survey": survey_id, "score": score})
+        assert got.status_code == 201, got.text
+    db = sqlite3.connect(srv.db, timeout=30)
+    with db:
+        db.execute("UPDATE surveys SET open = 0 WHERE id = ?", (survey_id,))
+    db.close()
+    got = post(srv, {"survey": survey_id, "score": 4})
+    assert got.status_code == 400, got.text
+    assert got.json()["error"]["field"] == "survey"
+    assert "closed" in got.json()["error"]["message"]
+
+
 @pytest.mark.parametrize("body, field", [
     ({"score": 5}, "survey"),
     ({"survey": "no-such-survey", "score": 5}, "survey"),
