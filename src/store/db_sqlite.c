@@ -349,6 +349,7 @@ typedef struct write_job {
      * by the writer (a store_write job lives on its caller's stack) */
     store_done_fn on_done;
     void *done_arg;
+    bool large; /* starts a batch: see store_write_async_large */
 } write_job_t;
 
 struct store {
@@ -488,7 +489,7 @@ static void *writer_main(void *arg)
         /* take up to max_batch jobs */
         write_job_t *batch = s->queue_head, *last = batch;
         int n = 1;
-        while (last->next && n < s->max_batch) {
+        while (last->next && n < s->max_batch && !last->next->large) {
             last = last->next;
             n++;
         }
@@ -554,13 +555,14 @@ cx_result store_write(store_t *s, store_job_fn fn, void *arg)
     return job.rc;
 }
 
-cx_result store_write_async(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
-                            void *done_arg)
+static cx_result queue_async(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
+                             void *done_arg, bool large)
 {
     write_job_t *job = calloc(1, sizeof *job);
     if (!job)
         return CX_ERR_NOMEM;
-    *job = (write_job_t){.fn = fn, .arg = arg, .rc = CX_OK, .on_done = done, .done_arg = done_arg};
+    *job = (write_job_t){.fn = fn, .arg = arg, .rc = CX_OK, .on_done = done, .done_arg = done_arg,
+                         .large = large};
     pthread_mutex_lock(&s->lock);
     if (s->stopping) {
         pthread_mutex_unlock(&s->lock);
@@ -575,6 +577,18 @@ cx_result store_write_async(store_t *s, store_job_fn fn, void *arg, store_done_f
     pthread_cond_signal(&s->job_queued);
     pthread_mutex_unlock(&s->lock);
     return CX_OK;
+}
+
+cx_result store_write_async(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
+                            void *done_arg)
+{
+    return queue_async(s, fn, arg, done, done_arg, false);
+}
+
+cx_result store_write_async_large(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
+                                  void *done_arg)
+{
+    return queue_async(s, fn, arg, done, done_arg, true);
 }
 
 static db_conn_t *pool_acquire(store_t *s)

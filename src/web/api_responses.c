@@ -48,6 +48,8 @@
 #define RESPONSES_ERRORS_MAX 100
 #define RESPONSES_TEXT_MAX 10000
 #define RESPONSES_KEY_MAX 200
+/* a bulk request this large starts a commit batch of its own (no savepoint) */
+#define RESPONSES_LARGE 100
 
 static const char *const response_keys[] = {"survey",     "score",   "comment",
                                             "answers",    "customer", "touchpoint",
@@ -724,7 +726,11 @@ cx_result api_responses_create(http_request_t *req, http_response_t *res)
     /* lines that parsed are checked too, so one answer names every bad
      * line; the write joins a group commit without holding this thread */
     if (!rc && jp->count > 0) {
-        rc = store_write_async(req->store, responses_write_job, jp, responses_write_done, jp);
+        rc = jp->count >= RESPONSES_LARGE
+                 ? store_write_async_large(req->store, responses_write_job, jp,
+                                           responses_write_done, jp)
+                 : store_write_async(req->store, responses_write_job, jp, responses_write_done,
+                                     jp);
         if (!rc) {
             web_defer(req, responses_resume, jp);
             return CX_OK;

@@ -287,6 +287,42 @@ Test(store, async_writes_share_a_batch_and_failures_stay_alone)
     test_db_remove(&t);
 }
 
+/* A large job starts a batch of its own: behind the gate, [small] and
+ * [large, small] are two batches. */
+Test(store, a_large_async_job_starts_its_own_batch)
+{
+    test_db_t t;
+    test_db_make(&t);
+    store_t *s = test_db_open(&t, 0);
+    the_gate.open = false;
+    the_gate.entered = false;
+    the_gate.called = 0;
+    static int gate_n = 8000, n[3] = {8001, 8002, 8003};
+    cr_assert_eq(store_write_async(s, gate_job, NULL, async_done, &gate_n), CX_OK);
+    pthread_mutex_lock(&the_gate.lock);
+    while (!the_gate.entered)
+        pthread_cond_wait(&the_gate.cond, &the_gate.lock);
+    pthread_mutex_unlock(&the_gate.lock);
+    cr_assert_eq(store_write_async(s, add_feedback_job, &n[0], async_done, &n[0]), CX_OK);
+    cr_assert_eq(store_write_async_large(s, add_feedback_job, &n[1], async_done, &n[1]), CX_OK);
+    cr_assert_eq(store_write_async(s, add_feedback_job, &n[2], async_done, &n[2]), CX_OK);
+    pthread_mutex_lock(&the_gate.lock);
+    the_gate.open = true;
+    pthread_cond_broadcast(&the_gate.cond);
+    while (the_gate.called < 4)
+        pthread_cond_wait(&the_gate.cond, &the_gate.lock);
+    pthread_mutex_unlock(&the_gate.lock);
+    int64_t count = 0;
+    cr_assert_eq(store_read(s, count_feedback, &count), CX_OK);
+    cr_assert_eq(count, 3);
+    store_stats_t stats;
+    store_get_stats(s, &stats);
+    cr_assert_eq(stats.commits, 3, "gate, [small], [large, small]: %llu commits",
+                 (unsigned long long)stats.commits);
+    store_close(s);
+    test_db_remove(&t);
+}
+
 Test(store, backup_is_a_complete_database)
 {
     test_db_t t;
