@@ -11,8 +11,10 @@
  * body that grows past it is discarded and answered with 413 at its end.
  * Shutdown: SIGINT/SIGTERM write to a self-pipe (safe from any thread),
  * the main thread stops accepting, waits up to 10 s for requests in flight
- * (deferred ones included) and stops the daemon. Writes are committed
- * before their answer is queued, so nothing acknowledged is lost.
+ * (deferred ones included) and stops the daemon (or, with requests still
+ * in flight, leaves it to the process's end: libmicrohttpd cannot stop
+ * with suspended connections). Writes are committed before their answer
+ * is queued, so nothing acknowledged is lost.
  *
  * Deferred answers (web_defer/web_wake): the connection is suspended with
  * MHD_suspend_connection after the handler returned, unless the work was
@@ -699,19 +701,22 @@ int web_serve(store_t *store, const web_options_t *opt)
         nanosleep(&ts, NULL);
     }
     int left = atomic_load(&srv.active);
-    if (left > 0)
-        log_warn("stopping with %d request(s) still in flight", left);
-    MHD_stop_daemon(d);
     if (listener != MHD_INVALID_SOCKET)
         close(listener);
     if (left == 0) {
+        MHD_stop_daemon(d);
         refresher_stop(srv.app.refresher);
         engine_free(srv.app.engine);
         srv.app.refresher = NULL;
         srv.app.engine = NULL;
+    } else {
+        /* Writes still queued will call back into the refresher and
+         * resume their suspended connections when the store finishes
+         * them; libmicrohttpd refuses to stop with suspended connections.
+         * So the daemon, the refresher and the engine stay: the process
+         * is about to end. */
+        log_warn("stopping with %d request(s) still in flight", left);
     }
-    /* else writes still queued will call back into the refresher when the
-     * store finishes them: it stays, and the process is about to end */
 
     /* how well group commit worked, for whoever tunes --threads */
     store_stats_t stats;
