@@ -28,7 +28,35 @@ struct refresher {
     bool poked, stopping;
     bool running;             /* a refresh is under way */
     unsigned long completed;  /* refreshes finished */
+    refresher_waiter_t *waiters; /* refresher_sync_async, not answered yet */
 };
+
+/* Takes the waiters the refresh that just finished answers (all of them
+ * when stopping); the caller calls them without the lock. */
+static refresher_waiter_t *take_answered(refresher_t *r)
+{
+    refresher_waiter_t *answered = NULL, **p = &r->waiters;
+    while (*p) {
+        refresher_waiter_t *w = *p;
+        if (r->stopping || w->target <= r->completed) {
+            *p = w->next;
+            w->next = answered;
+            answered = w;
+        } else {
+            p = &w->next;
+        }
+    }
+    return answered;
+}
+
+static void call_waiters(refresher_waiter_t *w)
+{
+    while (w) {
+        refresher_waiter_t *next = w->next; /* w may be freed by done */
+        w->done(w->arg);
+        w = next;
+    }
+}
 
 static void deadline_after(struct timespec *ts, int ms)
 {
@@ -77,6 +105,12 @@ static void *refresher_main(void *arg)
         r->running = false;
         r->completed++;
         pthread_cond_broadcast(&r->done);
+        refresher_waiter_t *answered = take_answered(r);
+        if (answered) {
+            pthread_mutex_unlock(&r->lock);
+            call_waiters(answered);
+            pthread_mutex_lock(&r->lock);
+        }
     }
     pthread_mutex_unlock(&r->lock);
     return NULL;
@@ -129,6 +163,24 @@ void refresher_sync(refresher_t *r)
     pthread_mutex_unlock(&r->lock);
 }
 
+void refresher_sync_async(refresher_t *r, refresher_waiter_t *w)
+{
+    pthread_mutex_lock(&r->lock);
+    if (r->stopping) {
+        pthread_mutex_unlock(&r->lock);
+        w->done(w->arg);
+        return;
+    }
+    /* as in refresher_sync: a refresh under way may have missed the
+     * caller's write */
+    w->target = r->completed + (r->running ? 2 : 1);
+    w->next = r->waiters;
+    r->waiters = w;
+    r->poked = true;
+    pthread_cond_signal(&r->wake);
+    pthread_mutex_unlock(&r->lock);
+}
+
 void refresher_stop(refresher_t *r)
 {
     if (!r)
@@ -139,6 +191,7 @@ void refresher_stop(refresher_t *r)
     pthread_cond_broadcast(&r->done);
     pthread_mutex_unlock(&r->lock);
     pthread_join(r->thread, NULL);
+    call_waiters(take_answered(r)); /* stopping: every one left */
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->wake);
     pthread_cond_destroy(&r->done);

@@ -63,6 +63,12 @@ cx_result db_exec_stmt(db_stmt_t *st);
 cx_result db_insert_id(db_stmt_t *st, int64_t *id_out);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(db_conn_t *db);
+/* A value that changes whenever the data this connection sees may have
+ * changed: a row changed through it, or its writer began a transaction or
+ * rolled one (or a job's savepoint) back. What a write job read stays
+ * valid for a later job on the same connection while the mark is the
+ * same. */
+uint64_t db_change_mark(db_conn_t *db);
 
 /* Convenience for "SELECT one integer": CX_OK and *out, CX_ERR_NOT_FOUND
  * when there is no row. Parameters are bound by the caller-supplied st. */

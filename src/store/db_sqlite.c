@@ -9,9 +9,10 @@
  * Durability: the database runs in WAL mode with synchronous=FULL, so a
  * COMMIT returns after the WAL is fsynced. Many concurrent store_write calls
  * share one COMMIT (group commit): the writer thread takes every job queued
- * while the previous batch was committing, runs each under a savepoint and
- * commits once. Callers are woken only after that COMMIT returned, so an
- * acknowledged write is on disk.
+ * while the previous batch was committing, runs each under a savepoint
+ * (but the first that succeeds, see writer_run_batch) and commits once.
+ * Callers are woken (or called back, store_write_async) only after that
+ * COMMIT returned, so an acknowledged write is on disk.
  *
  * Threads: one writer thread owns the write connection. Read connections
  * are pooled; each is used by one thread at a time (SQLITE_OPEN_NOMUTEX).
@@ -45,6 +46,7 @@ struct db_conn {
     db_stmt_t **cache; /* open addressing by sql address */
     size_t cache_size; /* power of two */
     size_t cache_used;
+    uint64_t mark_base; /* db_change_mark: += 2^32 at BEGIN and ROLLBACK */
 };
 
 static void conn_close(db_conn_t *db)
@@ -251,7 +253,11 @@ static cx_result conn_open(const char *path, bool writer, bool create, db_conn_t
         conn_close(db);
         return CX_ERR_NOMEM;
     }
-    /* The writer keeps SQLite's default temp_store (files): each job runs
+    /* Readers do not memory-map the file: in WAL mode SQLite unmaps the
+     * whole mapping at the start of every read transaction that follows a
+     * commit, so under a steady stream of writes each read paid a munmap,
+     * a new mmap and its page faults. Their page cache serves instead.
+     * The writer keeps SQLite's default temp_store (files): each job runs
      * under a savepoint, and with an in-memory statement journal SQLite's
      * time per change grows with the journal, which made a million-row
      * import into a large table take minutes instead of seconds. */
@@ -262,8 +268,7 @@ static cx_result conn_open(const char *path, bool writer, bool create, db_conn_t
                                : "PRAGMA foreign_keys=ON;"
                                  "PRAGMA query_only=ON;"
                                  "PRAGMA temp_store=MEMORY;"
-                                 "PRAGMA cache_size=-16384;"
-                                 "PRAGMA mmap_size=268435456;";
+                                 "PRAGMA cache_size=-16384;";
     if (conn_exec(db, setup) != SQLITE_OK) {
         snprintf(errbuf, errlen, "%s: %s", path, sqlite3_errmsg(db->handle));
         conn_close(db);
@@ -425,6 +430,15 @@ cx_result db_exec_stmt(db_stmt_t *st)
 
 int64_t db_changes(db_conn_t *db) { return sqlite3_changes64(db->handle); }
 
+uint64_t db_change_mark(db_conn_t *db)
+{
+    return db->mark_base + (uint64_t)sqlite3_total_changes64(db->handle);
+}
+
+/* Whatever a job read before may be stale: another process may have
+ * written before this transaction, or changes were rolled back. */
+static void conn_forget(db_conn_t *db) { db->mark_base += (uint64_t)1 << 32; }
+
 cx_result db_insert_id(db_stmt_t *st, int64_t *id_out)
 {
     if (!st)
@@ -459,6 +473,23 @@ cx_result db_query_int(db_stmt_t *st, int64_t *out)
     return rc;
 }
 
+/* Runs one statement without results from the statement cache: for the
+ * transaction control every job pays for (BEGIN, SAVEPOINT, COMMIT ...),
+ * which sqlite3_exec would parse again each time. sql must be a literal. */
+static int conn_run(db_conn_t *db, const char *sql)
+{
+    db_stmt_t *st = db_prepare(db, sql);
+    if (!st)
+        return SQLITE_ERROR;
+    int rc = sqlite3_step(st->st);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+        rc = SQLITE_OK;
+    else
+        log_error("sqlite: %s: %s", sqlite3_errmsg(db->handle), sql);
+    sqlite3_reset(st->st);
+    return rc;
+}
+
 /* ---- the store: writer thread, read pool ------------------------------- */
 
 typedef struct write_job {
@@ -467,6 +498,11 @@ typedef struct write_job {
     cx_result rc;
     bool done;
     struct write_job *next;
+    /* store_write_async: called after the commit; the job is then freed
+     * by the writer (a store_write job lives on its caller's stack) */
+    store_done_fn on_done;
+    void *done_arg;
+    bool large; /* starts a batch: see store_write_async_large */
 } write_job_t;
 
 struct store {
@@ -545,35 +581,53 @@ static cx_result migrate(db_conn_t *db, int target, char *errbuf, size_t errlen)
     return CX_OK;
 }
 
-/* Runs one batch: a transaction with a savepoint per job. */
+/* Runs one batch in one transaction. Until a job succeeds, a job runs
+ * without a savepoint: when it fails, the transaction holds only its
+ * changes, so it is rolled back and begun again. Every job after a
+ * successful one runs under a savepoint and, failing, is rolled back
+ * alone. A savepoint first copies every page the job changes into a
+ * sub-journal, which for a large job (a bulk request) costs about as much
+ * as its inserts; most batches start with a job that succeeds. */
 static void writer_run_batch(store_t *s, write_job_t *batch)
 {
     db_conn_t *db = s->writer;
-    bool began = conn_exec(db, "BEGIN IMMEDIATE") == SQLITE_OK;
-    int ok_jobs = 0;
+    conn_forget(db);
+    bool began = conn_run(db, "BEGIN IMMEDIATE") == SQLITE_OK;
+    bool kept = false; /* a job's changes are in the transaction */
     for (write_job_t *j = batch; j; j = j->next) {
         if (!began) {
             j->rc = CX_ERR_STORE;
             continue;
         }
-        if (conn_exec(db, "SAVEPOINT job") != SQLITE_OK) {
+        if (!kept) {
+            j->rc = j->fn(db, j->arg);
+            if (j->rc == CX_OK) {
+                kept = true;
+            } else {
+                conn_run(db, "ROLLBACK");
+                conn_forget(db);
+                began = conn_run(db, "BEGIN IMMEDIATE") == SQLITE_OK;
+            }
+            continue;
+        }
+        if (conn_run(db, "SAVEPOINT job") != SQLITE_OK) {
             j->rc = CX_ERR_STORE;
             continue;
         }
         j->rc = j->fn(db, j->arg);
-        if (j->rc != CX_OK)
-            conn_exec(db, "ROLLBACK TO job");
-        else
-            ok_jobs++;
-        conn_exec(db, "RELEASE job");
+        if (j->rc != CX_OK) {
+            conn_run(db, "ROLLBACK TO job");
+            conn_forget(db);
+        }
+        conn_run(db, "RELEASE job");
     }
-    if (began && conn_exec(db, "COMMIT") != SQLITE_OK) {
-        conn_exec(db, "ROLLBACK");
+    if (began && conn_run(db, "COMMIT") != SQLITE_OK) {
+        conn_run(db, "ROLLBACK");
+        conn_forget(db);
         for (write_job_t *j = batch; j; j = j->next)
             if (j->rc == CX_OK)
                 j->rc = CX_ERR_STORE;
     }
-    (void)ok_jobs;
 }
 
 static void *writer_main(void *arg)
@@ -588,7 +642,7 @@ static void *writer_main(void *arg)
         /* take up to max_batch jobs */
         write_job_t *batch = s->queue_head, *last = batch;
         int n = 1;
-        while (last->next && n < s->max_batch) {
+        while (last->next && n < s->max_batch && !last->next->large) {
             last = last->next;
             n++;
         }
@@ -605,13 +659,30 @@ static void *writer_main(void *arg)
         s->stats.jobs += (uint64_t)n;
         if ((uint64_t)n > s->stats.largest_batch)
             s->stats.largest_batch = (uint64_t)n;
-        /* job structs live on callers' stacks: read next before done */
+        /* store_write jobs live on callers' stacks: read next before
+         * done; asynchronous ones are ours and are answered below */
+        write_job_t *async_jobs = NULL;
         for (write_job_t *j = batch; j;) {
             write_job_t *next = j->next;
-            j->done = true;
+            if (j->on_done) {
+                j->next = async_jobs;
+                async_jobs = j;
+            } else {
+                j->done = true;
+            }
             j = next;
         }
         pthread_cond_broadcast(&s->batch_done);
+        if (async_jobs) {
+            pthread_mutex_unlock(&s->lock);
+            while (async_jobs) {
+                write_job_t *next = async_jobs->next;
+                async_jobs->on_done(async_jobs->done_arg, async_jobs->rc);
+                free(async_jobs);
+                async_jobs = next;
+            }
+            pthread_mutex_lock(&s->lock);
+        }
     }
     pthread_mutex_unlock(&s->lock);
     return NULL;
@@ -637,6 +708,42 @@ cx_result store_write(store_t *s, store_job_fn fn, void *arg)
     return job.rc;
 }
 
+static cx_result queue_async(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
+                             void *done_arg, bool large)
+{
+    write_job_t *job = calloc(1, sizeof *job);
+    if (!job)
+        return CX_ERR_NOMEM;
+    *job = (write_job_t){.fn = fn, .arg = arg, .rc = CX_OK, .on_done = done, .done_arg = done_arg,
+                         .large = large};
+    pthread_mutex_lock(&s->lock);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->lock);
+        free(job);
+        return CX_ERR_BUSY;
+    }
+    if (s->queue_tail)
+        s->queue_tail->next = job;
+    else
+        s->queue_head = job;
+    s->queue_tail = job;
+    pthread_cond_signal(&s->job_queued);
+    pthread_mutex_unlock(&s->lock);
+    return CX_OK;
+}
+
+cx_result store_write_async(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
+                            void *done_arg)
+{
+    return queue_async(s, fn, arg, done, done_arg, false);
+}
+
+cx_result store_write_async_large(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
+                                  void *done_arg)
+{
+    return queue_async(s, fn, arg, done, done_arg, true);
+}
+
 static db_conn_t *pool_acquire(store_t *s)
 {
     pthread_mutex_lock(&s->pool_lock);
@@ -659,11 +766,11 @@ cx_result store_read(store_t *s, store_job_fn fn, void *arg)
 {
     db_conn_t *db = pool_acquire(s);
     cx_result rc;
-    if (conn_exec(db, "BEGIN") != SQLITE_OK) {
+    if (conn_run(db, "BEGIN") != SQLITE_OK) {
         rc = CX_ERR_STORE;
     } else {
         rc = fn(db, arg);
-        conn_exec(db, "COMMIT");
+        conn_run(db, "COMMIT");
     }
     pool_release(s, db);
     return rc;
@@ -692,8 +799,15 @@ static void store_free(store_t *s)
     free(s);
 }
 
+/* Before SQLite initialises: without memory statistics (which nothing
+ * reads) every allocation SQLite makes skips a process-wide mutex, which
+ * the writer, the readers and the refresher otherwise contend for. */
+static void sqlite_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 cx_result store_open(const store_options_t *opt, store_t **out, char *errbuf, size_t errlen)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, sqlite_configure);
     *out = NULL;
     errbuf[0] = '\0';
     if (!opt->create && access(opt->path, F_OK) != 0) {

@@ -163,11 +163,20 @@ cx_result store_answers_scan(db_conn_t *db, int64_t after_id, int64_t upto_id,
 cx_result store_dimensions_version(db_conn_t *db, int64_t *out)
 {
     return db_query_int(
-        db_prepare(db, "SELECT (SELECT count(*) + coalesce(max(id), 0) FROM customers) * 7"
-                       " + (SELECT count(*) + coalesce(max(id), 0) FROM questions) * 23"
-                       " + (SELECT count(*) + coalesce(max(id), 0) FROM surveys) * 11"
-                       " + (SELECT count(*) + coalesce(max(id), 0) FROM touchpoints) * 13"
-                       " + (SELECT count(*) + coalesce(max(id), 0) FROM segments) * 17"
-                       " + (SELECT count(*) + coalesce(max(id), 0) FROM accounts) * 19"),
+        /* count(*) and max(id) each in a query of its own: together in
+         * one they read every row; apart, SQLite counts pages and seeks
+         * the last id (the refresher runs this after every commit) */
+        db_prepare(db, "SELECT ((SELECT count(*) FROM customers)"
+                       " + (SELECT coalesce(max(id), 0) FROM customers)) * 7"
+                       " + ((SELECT count(*) FROM questions)"
+                       " + (SELECT coalesce(max(id), 0) FROM questions)) * 23"
+                       " + ((SELECT count(*) FROM surveys)"
+                       " + (SELECT coalesce(max(id), 0) FROM surveys)) * 11"
+                       " + ((SELECT count(*) FROM touchpoints)"
+                       " + (SELECT coalesce(max(id), 0) FROM touchpoints)) * 13"
+                       " + ((SELECT count(*) FROM segments)"
+                       " + (SELECT coalesce(max(id), 0) FROM segments)) * 17"
+                       " + ((SELECT count(*) FROM accounts)"
+                       " + (SELECT coalesce(max(id), 0) FROM accounts)) * 19"),
         out);
 }

@@ -12,8 +12,9 @@
  *
  * Writes: every store_write job runs inside a transaction on the single
  * writer connection. Jobs that arrive together are batched into one
- * transaction (group commit): each job runs under its own savepoint, so a
- * failing job is rolled back alone, and store_write returns only after the
+ * transaction (group commit): a failing job is rolled back alone (by a
+ * savepoint of its own, or with the transaction when it is the first),
+ * and store_write returns only after the
  * batch's COMMIT is durable (WAL with synchronous=FULL). A non-CX_OK
  * result from the job means nothing of it was written.
  *
@@ -55,6 +56,23 @@ void store_close(store_t *s);
 
 cx_result store_read(store_t *s, store_job_fn fn, void *arg);
 cx_result store_write(store_t *s, store_job_fn fn, void *arg);
+
+/* store_write without waiting: the job joins the same group commit, and
+ * done(done_arg, rc) is called once, on the writer thread, after the
+ * batch's COMMIT returned (rc as store_write would return it). done must
+ * be quick and must not call store_read or store_write (it holds up the
+ * next commit); it typically hands the result to another thread. Returns
+ * CX_OK when the job was queued; otherwise (CX_ERR_BUSY while closing,
+ * CX_ERR_NOMEM) done is never called and nothing was written. fn, arg and
+ * done_arg must stay valid until done is called. */
+typedef void (*store_done_fn)(void *done_arg, cx_result rc);
+cx_result store_write_async(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
+                            void *done_arg);
+/* The same for a job that writes many rows (a bulk request): it is never
+ * added behind another job, so it runs first in its batch, without the
+ * savepoint that would first copy every page it changes. */
+cx_result store_write_async_large(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
+                                  void *done_arg);
 
 /* Online copy to dest (SQLite backup API), consistent while writers run. */
 cx_result store_backup(store_t *s, const char *dest, char *errbuf, size_t errlen);

@@ -289,6 +289,25 @@ cx_result surveys_get_by_slug(db_conn_t *db, arena_t *arena, const char *slug,
     return get_one(db, st, arena, out);
 }
 
+#define SURVEY_COLUMNS_NO_COUNT                                                                    \
+    "SELECT s.id, s.slug, s.kind, s.name, coalesce(s.touchpoint_id, 0),"                           \
+    " coalesce(t.name, ''), s.channel, s.languages, s.open, s.created_at, -1"                      \
+    " FROM surveys s LEFT JOIN touchpoints t ON t.id = s.touchpoint_id"
+
+cx_result surveys_get_for_write(db_conn_t *db, arena_t *arena, int64_t id, const char *slug,
+                                surveys_info_t *out)
+{
+    db_stmt_t *st = slug ? db_prepare(db, SURVEY_COLUMNS_NO_COUNT " WHERE s.slug = ?")
+                         : db_prepare(db, SURVEY_COLUMNS_NO_COUNT " WHERE s.id = ?");
+    if (!st)
+        return CX_ERR_STORE;
+    if (slug)
+        db_bind_text(st, 1, slug);
+    else
+        db_bind_int(st, 1, id);
+    return get_one(db, st, arena, out);
+}
+
 cx_result surveys_list(db_conn_t *db, arena_t *arena, surveys_info_t **out, size_t *count)
 {
     db_stmt_t *st = db_prepare(db, SURVEY_COLUMNS " ORDER BY s.id");

@@ -21,11 +21,15 @@
  * commit and after the metrics engine has loaded the new rows, so the
  * caller's next query counts them.
  *
- * Relies on store/surveys.h and store/responses.h inside one store_write
- * job (validation that needs the database runs there too, so a request is
- * checked and written against the same state).
+ * Relies on store/surveys.h and store/responses.h inside one write job
+ * (validation that needs the database runs there too, so a request is
+ * checked and written against the same state). The job goes to
+ * store_write_async and the answer is deferred (web_defer): no worker
+ * thread waits for the commit or the engine, so every open connection
+ * can have a write in the same group commit.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,12 +43,15 @@
 #include "store/surveys.h"
 #include "sys/tz.h"
 #include "web/pages.h"
+#include "web/server.h"
 #include "web/web.h"
 
 #define RESPONSES_BULK_MAX 10000
 #define RESPONSES_ERRORS_MAX 100
 #define RESPONSES_TEXT_MAX 10000
 #define RESPONSES_KEY_MAX 200
+/* a bulk request this large starts a commit batch of its own (no savepoint) */
+#define RESPONSES_LARGE 100
 
 static const char *const response_keys[] = {"survey",     "score",   "comment",
                                             "answers",    "customer", "touchpoint",
@@ -66,7 +73,108 @@ typedef struct responses_job {
     int replay_status;       /* out: >0 when answered from an earlier request */
     const char *replay_body;
     bool key_conflict;
+    /* the survey the previous line named: a bulk request usually names
+     * one survey on every line, read once (inside the same job, so it is
+     * the same state) */
+    bool have_survey;
+    surveys_info_t survey;
+    cx_result write_rc;             /* what the deferred write returned */
+    refresher_waiter_t engine_wait; /* until the engine has the rows */
 } responses_job_t;
+
+/* The survey the previous write job read, for the next job on the same
+ * connection while nothing changed in between (db_change_mark): in a
+ * stream of single responses the jobs of one commit batch read their
+ * survey once. The writer thread runs the jobs; the lock only matters
+ * with several stores in one process. A job gets a copy in its own arena:
+ * the answer is rendered on another thread while later jobs run. */
+static struct {
+    pthread_mutex_t lock;
+    db_conn_t *db;
+    uint64_t mark;
+    bool valid;
+    arena_t arena;
+    surveys_info_t survey;
+} survey_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* A copy of s whose strings and questions live in arena; false when out
+ * of memory. */
+static bool survey_copy(arena_t *arena, const surveys_info_t *s, surveys_info_t *out)
+{
+    *out = *s;
+    out->slug = arena_strdup(arena, s->slug);
+    out->kind = arena_strdup(arena, s->kind);
+    out->name = arena_strdup(arena, s->name);
+    out->touchpoint = arena_strdup(arena, s->touchpoint);
+    out->channel = arena_strdup(arena, s->channel);
+    out->languages = arena_strdup(arena, s->languages);
+    out->questions = s->question_count
+                         ? arena_alloc(arena, s->question_count * sizeof *out->questions)
+                         : NULL;
+    bool ok = out->slug && out->kind && out->name && out->touchpoint && out->channel &&
+              out->languages && (out->questions || !s->question_count);
+    for (size_t i = 0; ok && i < s->question_count; i++) {
+        out->questions[i] = s->questions[i];
+        out->questions[i].key = arena_strdup(arena, s->questions[i].key);
+        out->questions[i].kind = arena_strdup(arena, s->questions[i].kind);
+        ok = out->questions[i].key && out->questions[i].kind;
+    }
+    return ok;
+}
+
+static bool survey_matches(const surveys_info_t *s, bool by_id, int64_t id, const char *slug)
+{
+    return by_id ? s->id == id : strcmp(s->slug, slug) == 0;
+}
+
+static bool survey_cache_get(db_conn_t *db, arena_t *arena, bool by_id, int64_t id,
+                             const char *slug, surveys_info_t *out)
+{
+    pthread_mutex_lock(&survey_cache.lock);
+    bool hit = survey_cache.valid && survey_cache.db == db &&
+               survey_cache.mark == db_change_mark(db) &&
+               survey_matches(&survey_cache.survey, by_id, id, slug) &&
+               survey_copy(arena, &survey_cache.survey, out);
+    pthread_mutex_unlock(&survey_cache.lock);
+    return hit;
+}
+
+/* After a job that wrote: the survey it used, valid until anything else
+ * changes on db. */
+static void survey_cache_put(db_conn_t *db, const surveys_info_t *s)
+{
+    pthread_mutex_lock(&survey_cache.lock);
+    bool same = survey_cache.valid && survey_cache.db == db && survey_cache.survey.id == s->id;
+    if (!same) {
+        arena_free(&survey_cache.arena);
+        arena_init(&survey_cache.arena);
+        survey_cache.valid = survey_copy(&survey_cache.arena, s, &survey_cache.survey);
+        survey_cache.db = db;
+    }
+    survey_cache.mark = db_change_mark(db);
+    pthread_mutex_unlock(&survey_cache.lock);
+}
+
+/* The survey a line names, by id or slug; from the job's cache when the
+ * previous line named the same one, else from the previous job's. */
+static cx_result job_survey(db_conn_t *db, responses_job_t *j, json_t *sv, surveys_info_t *out)
+{
+    bool by_id = json_is_integer(sv);
+    int64_t id = by_id ? (int64_t)json_integer_value(sv) : 0;
+    const char *slug = by_id ? NULL : json_string_value(sv);
+    if (j->have_survey && survey_matches(&j->survey, by_id, id, slug)) {
+        *out = j->survey;
+        return CX_OK;
+    }
+    cx_result rc = CX_OK;
+    if (!survey_cache_get(db, &j->req->arena, by_id, id, slug, out))
+        rc = surveys_get_for_write(db, &j->req->arena, id, slug, out);
+    if (!rc) {
+        j->survey = *out;
+        j->have_survey = true;
+    }
+    return rc;
+}
 
 static void add_error(responses_job_t *j, size_t line, const char *field, const char *message)
 {
@@ -196,10 +304,8 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
     surveys_info_t survey;
     json_t *sv = json_object_get(o, "survey");
     cx_result rc = CX_ERR_NOT_FOUND;
-    if (json_is_integer(sv))
-        rc = surveys_get(db, arena, (int64_t)json_integer_value(sv), &survey);
-    else if (json_is_string(sv))
-        rc = surveys_get_by_slug(db, arena, json_string_value(sv), &survey);
+    if (json_is_integer(sv) || json_is_string(sv))
+        rc = job_survey(db, j, sv, &survey);
     if (!sv || json_is_null(sv)) {
         add_error(j, line, "survey", "is required (the survey's id or slug)");
         return false;
@@ -404,6 +510,8 @@ static cx_result responses_write_job(db_conn_t *db, void *arg)
         if (rc)
             return rc;
     }
+    if (j->have_survey)
+        survey_cache_put(db, &j->survey); /* after this job's own changes */
     return CX_OK;
 }
 
@@ -500,12 +608,86 @@ static cx_result fail_lines(responses_job_t *j, http_response_t *res)
     return http_json(req, res, 400, doc);
 }
 
+/* The answer once the write is done (rc is what the write returned). */
+static cx_result responses_answer(responses_job_t *j, http_response_t *res, cx_result rc)
+{
+    http_request_t *req = j->req;
+    if (j->nerrors && (!rc || rc == CX_ERR_INVALID))
+        rc = fail_lines(j, res);
+    else if (rc == CX_ERR_CONFLICT && j->key_conflict)
+        rc = http_fail(req, CX_ERR_CONFLICT, "Idempotency-Key",
+                       "was used before with a different request");
+    else if (!rc && j->replay_status) {
+        json_t *doc = json_loads(j->replay_body, 0, NULL);
+        http_set_header(req, res, "Idempotent-Replayed", "true");
+        rc = doc ? http_json(req, res, j->replay_status, doc) : CX_ERR_INTERNAL;
+    } else if (!rc) {
+        json_t *doc;
+        if (j->bulk) {
+            json_t *ids = json_array();
+            for (size_t i = 0; ids && i < j->count; i++)
+                json_array_append_new(ids, json_integer(j->ids[i]));
+            doc = json_pack("{s:I, s:o}", "count", (json_int_t)j->count, "ids", ids);
+        } else {
+            char location[64];
+            snprintf(location, sizeof location, "/api/v1/responses/%lld", (long long)j->ids[0]);
+            http_set_header(req, res, "Location", location);
+            doc = response_json(&req->arena, j->first);
+        }
+        rc = doc ? http_json(req, res, 201, doc) : CX_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < j->count; i++)
+        json_decref(j->items[i]);
+    json_decref(j->errors);
+    return rc;
+}
+
+/* New rows the engine must load before the answer (not for a replay). */
+static bool responses_need_engine(const responses_job_t *j, cx_result rc)
+{
+    return rc == CX_OK && !j->replay_status;
+}
+
+/* The deferred path: the writer thread committed the batch (write_done),
+ * the refresher loaded it into the engine (engine_done), and a worker
+ * thread renders the answer (responses_resume). */
+static void responses_engine_done(void *arg)
+{
+    responses_job_t *j = arg;
+    web_wake(j->req);
+}
+
+static void responses_write_done(void *arg, cx_result rc)
+{
+    responses_job_t *j = arg;
+    j->write_rc = rc;
+    if (responses_need_engine(j, rc)) {
+        /* the caller's next metrics query counts what it just wrote */
+        j->engine_wait.done = responses_engine_done;
+        j->engine_wait.arg = j;
+        refresher_sync_async(j->req->app->refresher, &j->engine_wait);
+    } else {
+        web_wake(j->req);
+    }
+}
+
+static cx_result responses_resume(http_request_t *req, http_response_t *res, void *arg)
+{
+    (void)req;
+    responses_job_t *j = arg;
+    return responses_answer(j, res, j->write_rc);
+}
+
 cx_result api_responses_create(http_request_t *req, http_response_t *res)
 {
     if (!req->body || req->body_len == 0)
         return http_fail(req, CX_ERR_INVALID, NULL,
                          "the body must be a JSON object, or NDJSON: one object per line");
     const char *type = http_header(req, "Content-Type");
+    /* in the request's arena: a deferred answer outlives this call */
+    responses_job_t *jp = arena_alloc(&req->arena, sizeof *jp);
+    if (!jp)
+        return CX_ERR_NOMEM;
     responses_job_t job = {.req = req, .errors = json_array()};
     job.bulk = type && strncmp(type, "application/x-ndjson", 20) == 0;
     if (!job.errors)
@@ -544,41 +726,23 @@ cx_result api_responses_create(http_request_t *req, http_response_t *res)
             json_decref(o);
         }
     }
-    if (!rc && job.count == 0 && !job.nerrors)
+    *jp = job;
+    if (!rc && jp->count == 0 && !jp->nerrors)
         rc = http_fail(req, CX_ERR_INVALID, NULL, "the body holds no response");
-    /* lines that parsed are checked too, so one answer names every bad line */
-    if (!rc && job.count > 0)
-        rc = store_write(req->store, responses_write_job, &job);
-    if (job.nerrors && (!rc || rc == CX_ERR_INVALID))
-        rc = fail_lines(&job, res);
-    else if (rc == CX_ERR_CONFLICT && job.key_conflict)
-        rc = http_fail(req, CX_ERR_CONFLICT, "Idempotency-Key",
-                       "was used before with a different request");
-    else if (!rc && job.replay_status) {
-        json_t *doc = json_loads(job.replay_body, 0, NULL);
-        http_set_header(req, res, "Idempotent-Replayed", "true");
-        rc = doc ? http_json(req, res, job.replay_status, doc) : CX_ERR_INTERNAL;
-    } else if (!rc) {
-        /* the caller's next metrics query counts what it just wrote */
-        refresher_sync(req->app->refresher);
-        json_t *doc;
-        if (job.bulk) {
-            json_t *ids = json_array();
-            for (size_t i = 0; ids && i < job.count; i++)
-                json_array_append_new(ids, json_integer(job.ids[i]));
-            doc = json_pack("{s:I, s:o}", "count", (json_int_t)job.count, "ids", ids);
-        } else {
-            char location[64];
-            snprintf(location, sizeof location, "/api/v1/responses/%lld", (long long)job.ids[0]);
-            http_set_header(req, res, "Location", location);
-            doc = response_json(&req->arena, job.first);
+    /* lines that parsed are checked too, so one answer names every bad
+     * line; the write joins a group commit without holding this thread */
+    if (!rc && jp->count > 0) {
+        rc = jp->count >= RESPONSES_LARGE
+                 ? store_write_async_large(req->store, responses_write_job, jp,
+                                           responses_write_done, jp)
+                 : store_write_async(req->store, responses_write_job, jp, responses_write_done,
+                                     jp);
+        if (!rc) {
+            web_defer(req, responses_resume, jp);
+            return CX_OK;
         }
-        rc = doc ? http_json(req, res, 201, doc) : CX_ERR_NOMEM;
     }
-    for (size_t i = 0; i < job.count; i++)
-        json_decref(job.items[i]);
-    json_decref(job.errors);
-    return rc;
+    return responses_answer(jp, res, rc);
 }
 
 /* The id in the path; 0 when it is not a positive number. */

@@ -11,8 +11,18 @@
  * body that grows past it is discarded and answered with 413 at its end.
  * Shutdown: SIGINT/SIGTERM write to a self-pipe (safe from any thread),
  * the main thread stops accepting, waits up to 10 s for requests in flight
- * and stops the daemon. Writes are committed before a handler returns, so
- * nothing acknowledged is lost.
+ * (deferred ones included) and stops the daemon (or, with requests still
+ * in flight, leaves it to the process's end: libmicrohttpd cannot stop
+ * with suspended connections). Writes are committed before their answer
+ * is queued, so nothing acknowledged is lost.
+ *
+ * Deferred answers (web_defer/web_wake): the connection is suspended with
+ * MHD_suspend_connection after the handler returned, unless the work was
+ * already done; web_wake, from any thread, resumes it, and libmicrohttpd
+ * calls web_access again, which renders the answer. An atomic state
+ * orders the two without a lock: a wake that comes before the suspension
+ * finds no suspended connection, and the worker that then fails to mark
+ * it suspended resumes it at once.
  *
  * Relies on router.h for everything above HTTP, and on sys/log.h. It must
  * never answer without the security headers, never keep a request's
@@ -78,7 +88,59 @@ typedef struct web_ctx {
     struct timespec start;
     int status;
     size_t bytes;
+    /* a deferred answer */
+    struct MHD_Connection *conn;
+    web_resume_fn resume;
+    void *resume_arg;
+    atomic_int defer_state; /* enum defer_state */
 } web_ctx_t;
+
+/* pending: deferred, the worker has not suspended it yet; suspended: the
+ * worker has; woken: web_wake came; orphaned: the connection ended before
+ * web_wake, which then frees the request. */
+enum defer_state { DEFER_PENDING, DEFER_SUSPENDED, DEFER_WOKEN, DEFER_ORPHANED };
+
+/* The request is the first member of its web_ctx_t: only web_serve
+ * creates requests. */
+static web_ctx_t *ctx_of(http_request_t *req) { return (web_ctx_t *)(void *)req; }
+
+void web_defer(http_request_t *req, web_resume_fn resume, void *arg)
+{
+    web_ctx_t *ctx = ctx_of(req);
+    ctx->resume = resume;
+    ctx->resume_arg = arg;
+}
+
+static void ctx_free(web_ctx_t *ctx)
+{
+    buf_free(&ctx->body);
+    http_response_free(&ctx->res);
+    arena_free(&ctx->req.arena);
+    free(ctx);
+}
+
+/* A deferred answer nobody will read (the connection is gone): the resume
+ * function still runs once, so the handler releases what it holds. */
+static void drop_deferred(web_ctx_t *ctx)
+{
+    web_resume_fn resume = ctx->resume;
+    ctx->resume = NULL;
+    if (resume)
+        resume(&ctx->req, &ctx->res, ctx->resume_arg);
+}
+
+void web_wake(http_request_t *req)
+{
+    web_ctx_t *ctx = ctx_of(req);
+    int was = atomic_exchange(&ctx->defer_state, DEFER_WOKEN);
+    if (was == DEFER_SUSPENDED) {
+        MHD_resume_connection(ctx->conn);
+    } else if (was == DEFER_ORPHANED) {
+        drop_deferred(ctx);
+        ctx_free(ctx);
+    }
+    /* DEFER_PENDING: the worker sees DEFER_WOKEN when it tries to suspend */
+}
 
 /* ---- request setup ---- */
 
@@ -89,6 +151,7 @@ static void *web_uri_callback(void *cls, const char *uri, struct MHD_Connection 
     web_ctx_t *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
         return NULL;
+    atomic_init(&ctx->defer_state, DEFER_PENDING);
     atomic_fetch_add(&srv->active, 1);
     clock_gettime(CLOCK_MONOTONIC, &ctx->start);
     arena_init(&ctx->req.arena);
@@ -281,6 +344,34 @@ static void answer_status(web_ctx_t *ctx, int status, const char *code, const ch
     http_render_status(&ctx->req, &ctx->res, status, code, message);
 }
 
+/* After router_dispatch or a resume: suspends the connection while the
+ * deferred work runs, or renders its answer once it is done. */
+static enum MHD_Result answer_deferred(web_ctx_t *ctx, struct MHD_Connection *conn)
+{
+    if (atomic_load(&ctx->defer_state) == DEFER_PENDING) {
+        /* suspended before it can be resumed: web_wake may come any time
+         * after the state says so */
+        ctx->conn = conn;
+        MHD_suspend_connection(conn);
+        int expected = DEFER_PENDING;
+        if (!atomic_compare_exchange_strong(&ctx->defer_state, &expected, DEFER_SUSPENDED))
+            MHD_resume_connection(conn); /* woken meanwhile */
+        return MHD_YES;
+    }
+    if (atomic_load(&ctx->defer_state) != DEFER_WOKEN)
+        return MHD_YES; /* still suspended */
+    web_resume_fn resume = ctx->resume;
+    ctx->resume = NULL;
+    http_request_t *req = &ctx->req;
+    cx_result rc = resume(req, &ctx->res, ctx->resume_arg);
+    if (rc != CX_OK) {
+        if (http_status_of(rc) == 500)
+            log_error("%s %s: %s", req->method_name, req->path, cx_result_text(rc));
+        http_render_error(req, &ctx->res, rc);
+    }
+    return queue_answer(ctx, conn);
+}
+
 static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -293,6 +384,8 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
         return MHD_NO; /* the URI callback could not allocate */
     if (ctx->answered)
         return MHD_YES;
+    if (ctx->resume)
+        return answer_deferred(ctx, conn); /* resumed */
 
     if (!ctx->started) {
         ctx->started = true;
@@ -349,6 +442,8 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
         return queue_answer(ctx, conn);
     }
     router_dispatch(req, &ctx->res);
+    if (ctx->resume)
+        return answer_deferred(ctx, conn);
     return queue_answer(ctx, conn);
 }
 
@@ -371,11 +466,19 @@ static void web_completed(void *cls, struct MHD_Connection *conn, void **con_cls
                  ctx->req.path ? ctx->req.path : "-", ctx->answered ? ctx->status : 0, ctx->bytes,
                  usec, ctx->req.address ? ctx->req.address : "-");
     }
-    buf_free(&ctx->body);
-    http_response_free(&ctx->res);
-    arena_free(&ctx->req.arena);
-    free(ctx);
     atomic_fetch_sub(&srv->active, 1);
+    if (ctx->resume) {
+        /* ended with its answer deferred (the client left, or shutdown
+         * gave up waiting): the work may still hold the request */
+        int state = atomic_load(&ctx->defer_state);
+        while (state != DEFER_WOKEN &&
+               !atomic_compare_exchange_weak(&ctx->defer_state, &state, DEFER_ORPHANED))
+            ;
+        if (state != DEFER_WOKEN)
+            return; /* web_wake frees it */
+        drop_deferred(ctx);
+    }
+    ctx_free(ctx);
 }
 
 static void web_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -572,7 +675,8 @@ int web_serve(store_t *store, const web_options_t *opt)
         }
     }
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
     if (ipv6)
         flags |= MHD_USE_IPv6;
@@ -628,17 +732,31 @@ int web_serve(store_t *store, const web_options_t *opt)
         nanosleep(&ts, NULL);
     }
     int left = atomic_load(&srv.active);
-    if (left > 0)
-        log_warn("stopping with %d request(s) still in flight", left);
-    MHD_stop_daemon(d);
     if (listener != MHD_INVALID_SOCKET)
         close(listener);
+    /* the mailer needs no connection: it stops either way */
     mailer_stop(srv.app.mailer);
     srv.app.mailer = NULL;
-    refresher_stop(srv.app.refresher);
-    engine_free(srv.app.engine);
-    srv.app.refresher = NULL;
-    srv.app.engine = NULL;
+    if (left == 0) {
+        MHD_stop_daemon(d);
+        refresher_stop(srv.app.refresher);
+        engine_free(srv.app.engine);
+        srv.app.refresher = NULL;
+        srv.app.engine = NULL;
+    } else {
+        /* Writes still queued will call back into the refresher and
+         * resume their suspended connections when the store finishes
+         * them; libmicrohttpd refuses to stop with suspended connections.
+         * So the daemon, the refresher and the engine stay: the process
+         * is about to end. */
+        log_warn("stopping with %d request(s) still in flight", left);
+    }
+
+    /* how well group commit worked, for whoever tunes --threads */
+    store_stats_t stats;
+    store_get_stats(store, &stats);
+    log_info("store: %lld write jobs in %lld commits (largest batch %lld)",
+             (long long)stats.jobs, (long long)stats.commits, (long long)stats.largest_batch);
 
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);

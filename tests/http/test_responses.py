@@ -77,6 +77,65 @@ def test_a_skipped_score_counts_as_skipped_not_in_n(srv):
     assert (n2, skipped2) == (n, skipped + 1)
 
 
+def test_concurrent_posts_are_counted_by_the_engine_when_answered(srv):
+    # Many clients at once share commits and engine refreshes; still, once
+    # a client has its 201, the metrics count every response answered
+    # before it sent its own, and its own.
+    import threading
+    before, _ = count(srv)  # makes the viewer key before the threads need it
+    key = srv.key("manager")
+    lock = threading.Lock()
+    state = {"answered": 0, "problems": []}
+
+    def client(i):
+        session = requests.Session()
+        h = {"Authorization": "Bearer " + key, "Content-Type": "application/json"}
+        for k in range(6):
+            with lock:
+                answered_before = state["answered"]
+            got = session.post(srv.url("/api/v1/responses"), headers=h, timeout=60,
+                               data=json.dumps({"survey": "nps-relacja", "score": (i + k) % 11,
+                                                "comment": "client %d, %d" % (i, k)}))
+            if got.status_code != 201:
+                state["problems"].append(got.text)
+                return
+            with lock:
+                state["answered"] += 1
+            n, _ = count(srv)
+            if n < before + answered_before + 1:
+                state["problems"].append("count %d < %d" % (n, before + answered_before + 1))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(24)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert state["problems"] == []
+    after, _ = count(srv)
+    assert after == before + 24 * 6
+
+
+def test_a_survey_changed_by_another_process_is_seen_at_once(srv):
+    # The write path keeps the survey it read for the next request; a
+    # change from another process (here: sqlite3 closing the survey) must
+    # still be seen by the very next request.
+    import sqlite3
+    made = harness.run_ok(["survey", "create", "--db", srv.db, "--kind", "csat",
+                           "--name", "Ankieta do zamknięcia"])
+    survey_id = int(made.stdout.strip())
+    for score in (4, 5, 3):
+        got = post(srv, {"survey": survey_id, "score": score})
+        assert got.status_code == 201, got.text
+    db = sqlite3.connect(srv.db, timeout=30)
+    with db:
+        db.execute("UPDATE surveys SET open = 0 WHERE id = ?", (survey_id,))
+    db.close()
+    got = post(srv, {"survey": survey_id, "score": 4})
+    assert got.status_code == 400, got.text
+    assert got.json()["error"]["field"] == "survey"
+    assert "closed" in got.json()["error"]["message"]
+
+
 @pytest.mark.parametrize("body, field", [
     ({"score": 5}, "survey"),
     ({"survey": "no-such-survey", "score": 5}, "survey"),

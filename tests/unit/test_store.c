@@ -1,7 +1,7 @@
 /*
  * test_store.c — opening, migrations from every earlier version, group
  * commit under concurrent writers, savepoint isolation of a failing job,
- * read snapshots and online backup.
+ * asynchronous writes in one batch, read snapshots and online backup.
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -208,6 +208,117 @@ Test(store, concurrent_writers_share_commits_and_failures_stay_alone)
     s = test_db_open(&t, 0);
     cr_assert_eq(store_read(s, count_feedback, &n), CX_OK);
     cr_assert_eq(n, THREADS * (PER_THREAD - PER_THREAD / 10));
+    store_close(s);
+    test_db_remove(&t);
+}
+
+/* store_write_async: a gate job holds the writer until every other job
+ * is queued, so they share one batch; in it the first job fails (the
+ * transaction is begun again without it), a later one fails under its
+ * savepoint, and the good ones land. Callbacks come after the commit. */
+typedef struct gate {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool open, entered;
+    int called;
+    cx_result rc[8];
+} gate_t;
+
+static gate_t the_gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false,
+                        0, {0}};
+
+static cx_result gate_job(db_conn_t *db, void *arg)
+{
+    (void)db;
+    (void)arg;
+    pthread_mutex_lock(&the_gate.lock);
+    the_gate.entered = true;
+    pthread_cond_broadcast(&the_gate.cond);
+    while (!the_gate.open)
+        pthread_cond_wait(&the_gate.cond, &the_gate.lock);
+    pthread_mutex_unlock(&the_gate.lock);
+    return CX_OK;
+}
+
+static void async_done(void *arg, cx_result rc)
+{
+    int i = *(const int *)arg % 10;
+    pthread_mutex_lock(&the_gate.lock);
+    the_gate.rc[i] = rc;
+    the_gate.called++;
+    pthread_cond_broadcast(&the_gate.cond);
+    pthread_mutex_unlock(&the_gate.lock);
+}
+
+Test(store, async_writes_share_a_batch_and_failures_stay_alone)
+{
+    test_db_t t;
+    test_db_make(&t);
+    store_t *s = test_db_open(&t, 0);
+    static int gate_n = 7000, n[6] = {7001, 7002, 7003, 7004, 7005, 7006};
+    cr_assert_eq(store_write_async(s, gate_job, NULL, async_done, &gate_n), CX_OK);
+    pthread_mutex_lock(&the_gate.lock);
+    while (!the_gate.entered)
+        pthread_cond_wait(&the_gate.cond, &the_gate.lock);
+    pthread_mutex_unlock(&the_gate.lock);
+    /* first fails, then good, failing, good, good, failing */
+    store_job_fn jobs[6] = {failing_job,      add_feedback_job, failing_job,
+                            add_feedback_job, add_feedback_job, failing_job};
+    for (int i = 0; i < 6; i++)
+        cr_assert_eq(store_write_async(s, jobs[i], &n[i], async_done, &n[i]), CX_OK);
+    pthread_mutex_lock(&the_gate.lock);
+    the_gate.open = true;
+    pthread_cond_broadcast(&the_gate.cond);
+    while (the_gate.called < 7)
+        pthread_cond_wait(&the_gate.cond, &the_gate.lock);
+    pthread_mutex_unlock(&the_gate.lock);
+    cx_result want[7] = {CX_OK, CX_ERR_INVALID, CX_OK, CX_ERR_INVALID, CX_OK, CX_OK,
+                         CX_ERR_INVALID};
+    for (int i = 0; i < 7; i++)
+        cr_assert_eq(the_gate.rc[i], want[i], "job %d: %d", i, the_gate.rc[i]);
+    int64_t count = 0;
+    cr_assert_eq(store_read(s, count_feedback, &count), CX_OK);
+    cr_assert_eq(count, 3, "only the good jobs' rows: %lld", (long long)count);
+    store_stats_t stats;
+    store_get_stats(s, &stats);
+    cr_assert_eq(stats.commits, 2, "the gate, then one batch: %llu",
+                 (unsigned long long)stats.commits);
+    store_close(s);
+    test_db_remove(&t);
+}
+
+/* A large job starts a batch of its own: behind the gate, [small] and
+ * [large, small] are two batches. */
+Test(store, a_large_async_job_starts_its_own_batch)
+{
+    test_db_t t;
+    test_db_make(&t);
+    store_t *s = test_db_open(&t, 0);
+    the_gate.open = false;
+    the_gate.entered = false;
+    the_gate.called = 0;
+    static int gate_n = 8000, n[3] = {8001, 8002, 8003};
+    cr_assert_eq(store_write_async(s, gate_job, NULL, async_done, &gate_n), CX_OK);
+    pthread_mutex_lock(&the_gate.lock);
+    while (!the_gate.entered)
+        pthread_cond_wait(&the_gate.cond, &the_gate.lock);
+    pthread_mutex_unlock(&the_gate.lock);
+    cr_assert_eq(store_write_async(s, add_feedback_job, &n[0], async_done, &n[0]), CX_OK);
+    cr_assert_eq(store_write_async_large(s, add_feedback_job, &n[1], async_done, &n[1]), CX_OK);
+    cr_assert_eq(store_write_async(s, add_feedback_job, &n[2], async_done, &n[2]), CX_OK);
+    pthread_mutex_lock(&the_gate.lock);
+    the_gate.open = true;
+    pthread_cond_broadcast(&the_gate.cond);
+    while (the_gate.called < 4)
+        pthread_cond_wait(&the_gate.cond, &the_gate.lock);
+    pthread_mutex_unlock(&the_gate.lock);
+    int64_t count = 0;
+    cr_assert_eq(store_read(s, count_feedback, &count), CX_OK);
+    cr_assert_eq(count, 3);
+    store_stats_t stats;
+    store_get_stats(s, &stats);
+    cr_assert_eq(stats.commits, 3, "gate, [small], [large, small]: %llu commits",
+                 (unsigned long long)stats.commits);
     store_close(s);
     test_db_remove(&t);
 }
