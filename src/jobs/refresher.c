@@ -7,12 +7,10 @@
  */
 #include "jobs/refresher.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "jobs/periodic.h"
 #include "sys/log.h"
 
 #define DIMENSIONS_EVERY_SECONDS 60
@@ -20,66 +18,26 @@
 struct refresher {
     engine_t *engine;
     store_t *store;
-    int interval_ms;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;      /* poked or stopping */
-    pthread_cond_t done;      /* a refresh finished */
-    bool poked, stopping;
-    bool running;             /* a refresh is under way */
-    unsigned long completed;  /* refreshes finished */
+    periodic_t *job;
+    time_t last_dimensions, last_error_log; /* the job's thread only */
 };
 
-static void deadline_after(struct timespec *ts, int ms)
+static void refresher_turn(periodic_t *job, void *arg)
 {
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
-}
-
-static void *refresher_main(void *arg)
-{
+    (void)job;
     refresher_t *r = arg;
-    time_t last_dimensions = time(NULL), last_error_log = 0;
-    pthread_mutex_lock(&r->lock);
-    while (!r->stopping) {
-        if (!r->poked) {
-            struct timespec until;
-            deadline_after(&until, r->interval_ms);
-            while (!r->poked && !r->stopping &&
-                   pthread_cond_timedwait(&r->wake, &r->lock, &until) != ETIMEDOUT)
-                ;
-        }
-        if (r->stopping)
-            break;
-        r->poked = false;
-        r->running = true;
-        pthread_mutex_unlock(&r->lock);
-
-        time_t now = time(NULL);
-        cx_result rc = CX_OK;
-        if (now - last_dimensions >= DIMENSIONS_EVERY_SECONDS) {
-            rc = engine_reload_dimensions(r->engine, r->store);
-            last_dimensions = now;
-        }
-        if (!rc)
-            rc = engine_refresh(r->engine, r->store);
-        if (rc && now - last_error_log >= 60) {
-            log_warn("metrics engine: refresh failed: %s", cx_result_text(rc));
-            last_error_log = now;
-        }
-
-        pthread_mutex_lock(&r->lock);
-        r->running = false;
-        r->completed++;
-        pthread_cond_broadcast(&r->done);
+    time_t now = time(NULL);
+    cx_result rc = CX_OK;
+    if (now - r->last_dimensions >= DIMENSIONS_EVERY_SECONDS) {
+        rc = engine_reload_dimensions(r->engine, r->store);
+        r->last_dimensions = now;
     }
-    pthread_mutex_unlock(&r->lock);
-    return NULL;
+    if (!rc)
+        rc = engine_refresh(r->engine, r->store);
+    if (rc && now - r->last_error_log >= 60) {
+        log_warn("metrics engine: refresh failed: %s", cx_result_text(rc));
+        r->last_error_log = now;
+    }
 }
 
 cx_result refresher_start(engine_t *engine, store_t *store, int interval_ms, refresher_t **out)
@@ -89,20 +47,12 @@ cx_result refresher_start(engine_t *engine, store_t *store, int interval_ms, ref
         return CX_ERR_NOMEM;
     r->engine = engine;
     r->store = store;
-    r->interval_ms = interval_ms > 0 ? interval_ms : 1000;
-    pthread_mutex_init(&r->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&r->wake, &attr);
-    pthread_condattr_destroy(&attr);
-    pthread_cond_init(&r->done, NULL);
-    if (pthread_create(&r->thread, NULL, refresher_main, r) != 0) {
-        pthread_mutex_destroy(&r->lock);
-        pthread_cond_destroy(&r->wake);
-        pthread_cond_destroy(&r->done);
+    r->last_dimensions = time(NULL);
+    cx_result rc = periodic_start(interval_ms > 0 ? interval_ms : 1000, false, refresher_turn, r,
+                                  &r->job);
+    if (rc) {
         free(r);
-        return CX_ERR_INTERNAL;
+        return rc;
     }
     *out = r;
     return CX_OK;
@@ -110,37 +60,18 @@ cx_result refresher_start(engine_t *engine, store_t *store, int interval_ms, ref
 
 void refresher_poke(refresher_t *r)
 {
-    pthread_mutex_lock(&r->lock);
-    r->poked = true;
-    pthread_cond_signal(&r->wake);
-    pthread_mutex_unlock(&r->lock);
+    periodic_poke(r->job);
 }
 
 void refresher_sync(refresher_t *r)
 {
-    pthread_mutex_lock(&r->lock);
-    /* a refresh already under way may have missed the caller's write:
-     * wait for one that starts after this call */
-    unsigned long target = r->completed + (r->running ? 2 : 1);
-    r->poked = true;
-    pthread_cond_signal(&r->wake);
-    while (r->completed < target && !r->stopping)
-        pthread_cond_wait(&r->done, &r->lock);
-    pthread_mutex_unlock(&r->lock);
+    periodic_sync(r->job);
 }
 
 void refresher_stop(refresher_t *r)
 {
     if (!r)
         return;
-    pthread_mutex_lock(&r->lock);
-    r->stopping = true;
-    pthread_cond_signal(&r->wake);
-    pthread_cond_broadcast(&r->done);
-    pthread_mutex_unlock(&r->lock);
-    pthread_join(r->thread, NULL);
-    pthread_mutex_destroy(&r->lock);
-    pthread_cond_destroy(&r->wake);
-    pthread_cond_destroy(&r->done);
+    periodic_stop(r->job);
     free(r);
 }

@@ -7,13 +7,12 @@
  */
 #include "jobs/retention.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "jobs/periodic.h"
 #include "store/accounts.h"
 #include "store/responses.h"
 #include "sys/log.h"
@@ -23,10 +22,7 @@
 
 struct retention {
     store_t *store;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    bool stopping;
+    periodic_t *job;
 };
 
 typedef struct retention_pass {
@@ -67,34 +63,23 @@ cx_result retention_run_once(store_t *store, const char *actor, int *days,
     return rc;
 }
 
-static void *retention_main(void *arg)
+static void retention_turn(periodic_t *job, void *arg)
 {
+    (void)job;
     retention_t *r = arg;
-    pthread_mutex_lock(&r->lock);
-    while (!r->stopping) {
-        pthread_mutex_unlock(&r->lock);
-        int days = 0;
-        privacy_counts_t counts;
-        cx_result rc = retention_run_once(r->store, "retention", &days, &counts);
-        if (rc == CX_ERR_INVALID)
-            log_warn("comment retention: the setting %s is not a number of days from 0 to %d",
-                     PRIVACY_RETENTION_SETTING, PRIVACY_RETENTION_DAYS_MAX);
-        else if (rc)
-            log_warn("comment retention: the pass failed: %s", cx_result_text(rc));
-        else if (days > 0)
-            log_info("comment retention (%d days): removed %lld comment(s), %lld free-text "
-                     "answer(s), %lld feedback text(s)",
-                     days, (long long)counts.comments, (long long)counts.text_answers,
-                     (long long)counts.feedback_texts);
-        pthread_mutex_lock(&r->lock);
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += RETENTION_EVERY_SECONDS;
-        while (!r->stopping && pthread_cond_timedwait(&r->wake, &r->lock, &until) != ETIMEDOUT)
-            ;
-    }
-    pthread_mutex_unlock(&r->lock);
-    return NULL;
+    int days = 0;
+    privacy_counts_t counts;
+    cx_result rc = retention_run_once(r->store, "retention", &days, &counts);
+    if (rc == CX_ERR_INVALID)
+        log_warn("comment retention: the setting %s is not a number of days from 0 to %d",
+                 PRIVACY_RETENTION_SETTING, PRIVACY_RETENTION_DAYS_MAX);
+    else if (rc)
+        log_warn("comment retention: the pass failed: %s", cx_result_text(rc));
+    else if (days > 0)
+        log_info("comment retention (%d days): removed %lld comment(s), %lld free-text "
+                 "answer(s), %lld feedback text(s)",
+                 days, (long long)counts.comments, (long long)counts.text_answers,
+                 (long long)counts.feedback_texts);
 }
 
 cx_result retention_start(store_t *store, retention_t **out)
@@ -103,17 +88,11 @@ cx_result retention_start(store_t *store, retention_t **out)
     if (!r)
         return CX_ERR_NOMEM;
     r->store = store;
-    pthread_mutex_init(&r->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&r->wake, &attr);
-    pthread_condattr_destroy(&attr);
-    if (pthread_create(&r->thread, NULL, retention_main, r) != 0) {
-        pthread_mutex_destroy(&r->lock);
-        pthread_cond_destroy(&r->wake);
+    cx_result rc =
+        periodic_start(RETENTION_EVERY_SECONDS * 1000L, true, retention_turn, r, &r->job);
+    if (rc) {
         free(r);
-        return CX_ERR_INTERNAL;
+        return rc;
     }
     *out = r;
     return CX_OK;
@@ -123,12 +102,6 @@ void retention_stop(retention_t *r)
 {
     if (!r)
         return;
-    pthread_mutex_lock(&r->lock);
-    r->stopping = true;
-    pthread_cond_signal(&r->wake);
-    pthread_mutex_unlock(&r->lock);
-    pthread_join(r->thread, NULL);
-    pthread_mutex_destroy(&r->lock);
-    pthread_cond_destroy(&r->wake);
+    periodic_stop(r->job);
     free(r);
 }
