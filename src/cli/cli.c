@@ -67,6 +67,14 @@ const char *cli_db_path(const char *db_option)
     return env && *env ? env : NULL;
 }
 
+int cli_require_db(const cli_command_t *cmd, const char *db_option, const char **path)
+{
+    *path = cli_db_path(db_option);
+    if (!*path)
+        return cli_usage_error(cmd, "--db FILE is required (or set CXLOOP_DB)");
+    return CLI_OK;
+}
+
 static int open_store(const store_options_t *opt, store_t **out)
 {
     char err[512];

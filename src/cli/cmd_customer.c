@@ -131,9 +131,9 @@ int cmd_customer(int argc, char **argv)
     int rc = cli_parse_options(self, argc, argv, 2, erase ? erase_options : export_options, NULL);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
+    const char *path;
+    if ((rc = cli_require_db(self, db, &path)))
+        return rc;
     if (!id == !external)
         return cli_usage_error(self, "name the customer with --id N or --external-id X");
     customer_action_t a = {.external_id = external, .erase = erase};

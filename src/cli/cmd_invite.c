@@ -195,9 +195,9 @@ static int invite_create(const cli_command_t *self, int argc, char **argv)
     int rc = cli_parse_options(self, argc, argv, first, options, NULL);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
+    const char *path;
+    if ((rc = cli_require_db(self, db_option, &path)))
+        return rc;
     if (!survey)
         return cli_usage_error(self, "--survey ID is required");
     if ((segment != NULL) + (customers != NULL) + all != 1)
@@ -286,9 +286,9 @@ static int invite_send(const cli_command_t *self, int argc, char **argv)
     int rc = cli_parse_options(self, argc, argv, 2, options, NULL);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
+    const char *path;
+    if ((rc = cli_require_db(self, db_option, &path)))
+        return rc;
     if (!smtp || (strncmp(smtp, "smtp://", 7) != 0 && strncmp(smtp, "smtps://", 8) != 0))
         return cli_usage_error(self, "--smtp URL is required: smtp://HOST:PORT or "
                                      "smtps://HOST:PORT");
@@ -441,9 +441,9 @@ static int invite_status(const cli_command_t *self, int argc, char **argv)
     int rc = cli_parse_options(self, argc, argv, 2, options, NULL);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
+    const char *path;
+    if ((rc = cli_require_db(self, db_option, &path)))
+        return rc;
     if (!survey)
         return cli_usage_error(self, "--survey ID is required");
     cli_format_t shape;

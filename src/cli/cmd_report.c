@@ -74,9 +74,9 @@ int cmd_report(int argc, char **argv)
     int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
+    const char *path;
+    if ((rc = cli_require_db(self, db_option, &path)))
+        return rc;
     if (!out || !*out)
         return cli_usage_error(self, "--out FILE.html is required");
     i18n_lang_t language = LANG_PL;

@@ -83,9 +83,9 @@ int cmd_retention(int argc, char **argv)
     int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
+    const char *path;
+    if ((rc = cli_require_db(self, db, &path)))
+        return rc;
     retention_cli_t r = {.apply = apply, .days = -1};
     long n;
     if (set_days) {

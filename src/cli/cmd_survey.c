@@ -214,9 +214,9 @@ static int survey_qr(const cli_command_t *self, int argc, char **argv)
     int rc = cli_parse_options(self, argc, argv, 2, options, NULL);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
+    const char *path;
+    if ((rc = cli_require_db(self, db_option, &path)))
+        return rc;
     if (!survey)
         return cli_usage_error(self, "--survey ID is required");
     if (!format || (strcmp(format, "svg") != 0 && strcmp(format, "png") != 0))
@@ -306,9 +306,9 @@ int cmd_survey(int argc, char **argv)
     int rc = cli_parse_options(self, argc, argv, 2, create ? create_options : list_options, NULL);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
+    const char *path;
+    if ((rc = cli_require_db(self, db_option, &path)))
+        return rc;
     if (create)
         return survey_create(self, path, kind, name, touchpoint, channel, lang);
     return survey_list(self, path, format);
