@@ -69,10 +69,7 @@ typedef struct survey_find_job {
 
 static cx_result survey_find(db_conn_t *db, survey_find_job_t *j)
 {
-    long id;
-    if (cli_parse_long(j->ref, 1, INT32_MAX, &id))
-        return surveys_get(db, &j->arena, id, &j->survey);
-    return surveys_get_by_slug(db, &j->arena, j->ref, &j->survey);
+    return surveys_get_by_ref(db, &j->arena, j->ref, &j->survey);
 }
 
 /* ---- queueing ---- */

@@ -192,10 +192,7 @@ typedef struct survey_qr_job {
 static cx_result survey_qr_read(db_conn_t *db, void *arg)
 {
     survey_qr_job_t *j = arg;
-    long id;
-    cx_result rc = cli_parse_long(j->ref, 1, INT32_MAX, &id)
-                       ? surveys_get(db, &j->arena, id, &j->survey)
-                       : surveys_get_by_slug(db, &j->arena, j->ref, &j->survey);
+    cx_result rc = surveys_get_by_ref(db, &j->arena, j->ref, &j->survey);
     if (!rc)
         rc = store_setting_get(db, &j->arena, "public_url", &j->public_url);
     return rc;

@@ -9,8 +9,10 @@
  */
 #include "store/surveys.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +289,17 @@ cx_result surveys_get_by_slug(db_conn_t *db, arena_t *arena, const char *slug,
         return CX_ERR_STORE;
     db_bind_text(st, 1, slug);
     return get_one(db, st, arena, out);
+}
+
+cx_result surveys_get_by_ref(db_conn_t *db, arena_t *arena, const char *ref,
+                             surveys_info_t *out)
+{
+    char *end;
+    errno = 0;
+    long id = *ref ? strtol(ref, &end, 10) : 0;
+    if (*ref && !errno && !*end && id >= 1 && id <= INT32_MAX)
+        return surveys_get(db, arena, id, out);
+    return surveys_get_by_slug(db, arena, ref, out);
 }
 
 cx_result surveys_list(db_conn_t *db, arena_t *arena, surveys_info_t **out, size_t *count)
