@@ -22,10 +22,7 @@ static const char *column_copy(db_stmt_t *st, int col, arena_t *arena, bool *ok)
  * must_change is set, no changed row means CX_ERR_NOT_FOUND. */
 static cx_result exec_change(db_conn_t *db, db_stmt_t *st, bool must_change)
 {
-    cx_result rc = db_exec_stmt(st);
-    if (rc == CX_OK && must_change && db_changes(db) == 0)
-        return CX_ERR_NOT_FOUND;
-    return rc;
+    return must_change ? db_exec_changed(db, st) : db_exec_stmt(st);
 }
 
 /* ---- users ---- */

@@ -306,8 +306,5 @@ cx_result customers_delete(db_conn_t *db, int64_t id)
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, id);
-    rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }

@@ -63,6 +63,9 @@ cx_result db_exec_stmt(db_stmt_t *st);
 cx_result db_insert_id(db_stmt_t *st, int64_t *id_out);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(db_conn_t *db);
+/* db_exec_stmt for an UPDATE or DELETE of rows that must exist: also
+ * CX_ERR_NOT_FOUND when it changed none. */
+cx_result db_exec_changed(db_conn_t *db, db_stmt_t *st);
 
 /* Convenience for "SELECT one integer": CX_OK and *out, CX_ERR_NOT_FOUND
  * when there is no row. Parameters are bound by the caller-supplied st. */

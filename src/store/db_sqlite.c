@@ -425,6 +425,14 @@ cx_result db_exec_stmt(db_stmt_t *st)
 
 int64_t db_changes(db_conn_t *db) { return sqlite3_changes64(db->handle); }
 
+cx_result db_exec_changed(db_conn_t *db, db_stmt_t *st)
+{
+    cx_result rc = db_exec_stmt(st);
+    if (!rc && db_changes(db) == 0)
+        rc = CX_ERR_NOT_FOUND;
+    return rc;
+}
+
 cx_result db_insert_id(db_stmt_t *st, int64_t *id_out)
 {
     if (!st)

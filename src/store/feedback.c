@@ -119,10 +119,7 @@ cx_result store_feedback_update(db_conn_t *db, const store_feedback_t *item)
     db_bind_text(st, 10, or_empty(item->category));
     db_bind_int(st, 11, item->received_at);
     db_bind_int(st, 12, item->id);
-    cx_result rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }
 
 cx_result store_feedback_delete(db_conn_t *db, int64_t id)
@@ -131,8 +128,5 @@ cx_result store_feedback_delete(db_conn_t *db, int64_t id)
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, id);
-    cx_result rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }

@@ -103,10 +103,7 @@ cx_result store_response_delete(db_conn_t *db, int64_t id)
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, id);
-    cx_result rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }
 
 cx_result store_response_get(db_conn_t *db, arena_t *arena, int64_t id, store_response_t *out)

@@ -1269,10 +1269,7 @@ cx_result surveys_delete(db_conn_t *db, int64_t id, surveys_problem_t *p)
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, id);
-    rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }
 
 cx_result surveys_set_open(db_conn_t *db, int64_t id, bool open)
@@ -1282,10 +1279,7 @@ cx_result surveys_set_open(db_conn_t *db, int64_t id, bool open)
         return CX_ERR_STORE;
     db_bind_int(st, 1, open);
     db_bind_int(st, 2, id);
-    cx_result rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }
 
 cx_result surveys_question_set_logic(db_conn_t *db, int64_t question_id, const char *logic)
@@ -1295,10 +1289,7 @@ cx_result surveys_question_set_logic(db_conn_t *db, int64_t question_id, const c
         return CX_ERR_STORE;
     db_bind_text(st, 1, logic);
     db_bind_int(st, 2, question_id);
-    cx_result rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }
 
 cx_result surveys_touchpoints(db_conn_t *db, arena_t *arena, surveys_touchpoint_t **out,
