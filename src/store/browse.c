@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/rows.h"
+
 #define BROWSE_LIMIT_DEFAULT 50
 #define BROWSE_LIMIT_MAX 1000
 
@@ -414,6 +416,11 @@ static bool br_read_customer(db_stmt_t *st, arena_t *a, browse_customer_t *c)
     return !nomem;
 }
 
+static cx_result br_customer_row(db_stmt_t *st, arena_t *arena, void *element)
+{
+    return br_read_customer(st, arena, element) ? CX_OK : CX_ERR_NOMEM;
+}
+
 cx_result browse_customer_get(db_conn_t *db, arena_t *arena, int64_t id, browse_customer_t *out)
 {
     db_stmt_t *st = db_prepare(db, BR_C_COLS " WHERE c.id = ?1");
@@ -431,34 +438,19 @@ cx_result browse_customer_get(db_conn_t *db, arena_t *arena, int64_t id, browse_
 cx_result browse_customers(db_conn_t *db, arena_t *arena, const char *text, int64_t after_id,
                            int limit, browse_customer_t **out, size_t *count)
 {
-    *count = 0;
     if (limit <= 0 || limit > BROWSE_LIMIT_MAX)
         limit = BROWSE_LIMIT_DEFAULT;
-    *out = arena_alloc(arena, (size_t)limit * sizeof **out);
-    if (!*out)
-        return CX_ERR_NOMEM;
     db_stmt_t *st = db_prepare(
         db, BR_C_COLS " WHERE (?1 IS NULL OR instr(cx_fold(c.name), cx_fold(?1)) > 0"
                       " OR instr(cx_fold(coalesce(c.external_id, '')), cx_fold(?1)) > 0)"
                       " AND c.id > ?2 ORDER BY c.id LIMIT ?3");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_text(st, 1, text && *text ? text : NULL);
-    db_bind_int(st, 2, after_id);
-    db_bind_int(st, 3, limit);
-    cx_result rc = CX_OK;
-    db_step_result r = DB_DONE;
-    while (*count < (size_t)limit && (r = db_step(st)) == DB_ROW) {
-        if (!br_read_customer(st, arena, &(*out)[*count])) {
-            rc = CX_ERR_NOMEM;
-            break;
-        }
-        (*count)++;
+    if (st) {
+        db_bind_text(st, 1, text && *text ? text : NULL);
+        db_bind_int(st, 2, after_id);
+        db_bind_int(st, 3, limit);
     }
-    if (!rc && *count < (size_t)limit && r != DB_DONE)
-        rc = CX_ERR_STORE;
-    db_done(st);
-    return rc;
+    return store_rows_collect(st, arena, sizeof **out, (size_t)limit, br_customer_row,
+                              (void **)out, count);
 }
 
 const char *browse_cursor_format(arena_t *arena, const browse_cursor_t *c)

@@ -13,6 +13,7 @@
 
 #include "store/import_refs.h"
 #include "store/orgdata.h"
+#include "store/rows.h"
 
 static const char *dup_or_null(arena_t *arena, db_stmt_t *st, int col, bool *nomem)
 {
@@ -215,15 +216,17 @@ cx_result customers_update_by_id(db_conn_t *db, int64_t id, const customers_upse
     return rc;
 }
 
+static cx_result list_row(db_stmt_t *st, arena_t *arena, void *element)
+{
+    return read_row(arena, st, element) ? CX_OK : CX_ERR_NOMEM;
+}
+
 cx_result customers_list(db_conn_t *db, arena_t *arena, const customers_filter_t *f,
                          store_customer_t **out, size_t *count)
 {
     *out = NULL;
     *count = 0;
     int limit = f->limit > 0 ? f->limit : 100;
-    store_customer_t *rows = arena_alloc(arena, (size_t)limit * sizeof *rows);
-    if (!rows)
-        return CX_ERR_NOMEM;
     /* each optional filter is "(? IS NULL OR ...)", so one literal
      * statement serves every combination */
     db_stmt_t *st = db_prepare(
@@ -258,23 +261,8 @@ cx_result customers_list(db_conn_t *db, arena_t *arena, const customers_filter_t
     for (int i = 9; i <= 12; i++)
         db_bind_text(st, i, f->q);
     db_bind_int(st, 13, limit);
-    size_t n = 0;
-    db_step_result r = DB_DONE;
-    cx_result rc = CX_OK;
-    while (n < (size_t)limit && (r = db_step(st)) == DB_ROW) {
-        if (!read_row(arena, st, &rows[n++])) {
-            rc = CX_ERR_NOMEM;
-            break;
-        }
-    }
-    if (!rc && n < (size_t)limit && r != DB_DONE)
-        rc = CX_ERR_STORE;
-    db_done(st);
-    if (rc)
-        return rc;
-    *out = rows;
-    *count = n;
-    return CX_OK;
+    return store_rows_collect(st, arena, sizeof **out, (size_t)limit, list_row, (void **)out,
+                              count);
 }
 
 cx_result customers_history_count(db_conn_t *db, int64_t id, int64_t *responses,
