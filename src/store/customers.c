@@ -34,6 +34,13 @@ static const char *dup_text(arena_t *arena, db_stmt_t *st, int col, bool *nomem)
 }
 
 /* The columns both readers select, in this order. */
+#define CUSTOMER_COLUMNS                                                                           \
+    "SELECT c.id, c.external_id, c.name, c.email, c.language, c.value_tier,"                      \
+    " c.attributes, c.segment_id, s.name, c.account_id, a.name, a.external_id,"                   \
+    " c.revenue, c.cost_to_serve, c.joined_at, c.churned_at, c.erased_at, c.created_at"           \
+    " FROM customers c LEFT JOIN segments s ON s.id = c.segment_id"                                \
+    " LEFT JOIN accounts a ON a.id = c.account_id"
+
 static bool read_row(arena_t *arena, db_stmt_t *st, store_customer_t *c)
 {
     bool nomem = false;
@@ -61,12 +68,7 @@ static bool read_row(arena_t *arena, db_stmt_t *st, store_customer_t *c)
 
 cx_result customers_get(db_conn_t *db, arena_t *arena, int64_t id, store_customer_t *out)
 {
-    db_stmt_t *st = db_prepare(
-        db, "SELECT c.id, c.external_id, c.name, c.email, c.language, c.value_tier,"
-            " c.attributes, c.segment_id, s.name, c.account_id, a.name, a.external_id,"
-            " c.revenue, c.cost_to_serve, c.joined_at, c.churned_at, c.erased_at, c.created_at"
-            " FROM customers c LEFT JOIN segments s ON s.id = c.segment_id"
-            " LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id = ?");
+    db_stmt_t *st = db_prepare(db, CUSTOMER_COLUMNS " WHERE c.id = ?");
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, id);
@@ -230,12 +232,7 @@ cx_result customers_list(db_conn_t *db, arena_t *arena, const customers_filter_t
     /* each optional filter is "(? IS NULL OR ...)", so one literal
      * statement serves every combination */
     db_stmt_t *st = db_prepare(
-        db, "SELECT c.id, c.external_id, c.name, c.email, c.language, c.value_tier,"
-            " c.attributes, c.segment_id, s.name, c.account_id, a.name, a.external_id,"
-            " c.revenue, c.cost_to_serve, c.joined_at, c.churned_at, c.erased_at, c.created_at"
-            " FROM customers c LEFT JOIN segments s ON s.id = c.segment_id"
-            " LEFT JOIN accounts a ON a.id = c.account_id"
-            " WHERE c.id > ?"
+        db, CUSTOMER_COLUMNS " WHERE c.id > ?"
             " AND (? IS NULL OR s.name = ?)"
             " AND (? IS NULL OR a.external_id = ? OR a.name = ?)"
             " AND (? IS NULL OR (? = 1) = (c.churned_at IS NOT NULL))"
