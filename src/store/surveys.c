@@ -93,18 +93,25 @@ static cx_result add_question(db_conn_t *db, int64_t survey_id, int position,
     return rc;
 }
 
-static cx_result slug_taken(db_conn_t *db, const char *slug, bool *taken)
+/* Whether st (prepared and bound; NULL: CX_ERR_STORE) yields a row. */
+static cx_result row_exists(db_stmt_t *st, bool *exists)
 {
-    db_stmt_t *st = db_prepare(db, "SELECT 1 FROM surveys WHERE slug = ?");
     if (!st)
         return CX_ERR_STORE;
-    db_bind_text(st, 1, slug);
     db_step_result r = db_step(st);
     db_done(st);
     if (r == DB_ERROR)
         return CX_ERR_STORE;
-    *taken = r == DB_ROW;
+    *exists = r == DB_ROW;
     return CX_OK;
+}
+
+static cx_result slug_taken(db_conn_t *db, const char *slug, bool *taken)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT 1 FROM surveys WHERE slug = ?");
+    if (st)
+        db_bind_text(st, 1, slug);
+    return row_exists(st, taken);
 }
 
 /* The first free of BASE, BASE-2, BASE-3, ... into slug. */
@@ -825,15 +832,9 @@ static char *dump_consume(json_t *v)
 static cx_result touchpoint_exists(db_conn_t *db, int64_t id, bool *exists)
 {
     db_stmt_t *st = db_prepare(db, "SELECT 1 FROM touchpoints WHERE id = ?");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_int(st, 1, id);
-    db_step_result r = db_step(st);
-    db_done(st);
-    if (r == DB_ERROR)
-        return CX_ERR_STORE;
-    *exists = r == DB_ROW;
-    return CX_OK;
+    if (st)
+        db_bind_int(st, 1, id);
+    return row_exists(st, exists);
 }
 
 /* The stored question of the definition's question (by key), or NULL. */
