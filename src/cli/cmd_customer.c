@@ -54,23 +54,10 @@ static cx_result customer_action_job(db_conn_t *db, void *arg)
     if (rc)
         return rc;
     int64_t now = store_now();
-    char target[48], detail[160] = "";
-    snprintf(target, sizeof target, "customer %lld", (long long)a->id);
-    if (!a->erase) {
-        rc = privacy_export(db, a->id, now, &a->doc);
-        if (!rc)
-            rc = store_audit_add(db, now, "cli", "customer_exported", target, "", "");
-        return rc;
-    }
-    rc = privacy_erase(db, a->id, now, &a->already, &a->erased_at, &a->counts);
-    if (rc || a->already)
-        return rc;
-    snprintf(detail, sizeof detail,
-             "comments=%lld text_answers=%lld feedback=%lld case_notes=%lld invitations=%lld",
-             (long long)a->counts.comments, (long long)a->counts.text_answers,
-             (long long)a->counts.feedback_texts, (long long)a->counts.case_notes,
-             (long long)a->counts.invitations);
-    return store_audit_add(db, now, "cli", "customer_erased", target, "", detail);
+    if (!a->erase)
+        return privacy_export_audited(db, a->id, now, "cli", "", &a->doc);
+    return privacy_erase_audited(db, a->id, now, "cli", "", &a->already, &a->erased_at,
+                                 &a->counts);
 }
 
 static int write_export(json_t *doc, const char *out)

@@ -545,3 +545,55 @@ cx_result privacy_retention_apply(db_conn_t *db, int64_t before, privacy_counts_
                           before, &counts->feedback_texts);
     return rc;
 }
+
+/* ---- the same, with their audit line ---- */
+
+cx_result privacy_export_audited(db_conn_t *db, int64_t customer_id, int64_t now,
+                                 const char *actor, const char *address, json_t **out)
+{
+    cx_result rc = privacy_export(db, customer_id, now, out);
+    if (rc)
+        return rc;
+    char target[48];
+    snprintf(target, sizeof target, "customer %lld", (long long)customer_id);
+    /* handing out everything about a person is worth a line in the log */
+    rc = store_audit_add(db, now, actor, "customer_exported", target, address, "");
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+cx_result privacy_erase_audited(db_conn_t *db, int64_t customer_id, int64_t now,
+                                const char *actor, const char *address, bool *already,
+                                int64_t *erased_at, privacy_counts_t *counts)
+{
+    cx_result rc = privacy_erase(db, customer_id, now, already, erased_at, counts);
+    if (rc || *already)
+        return rc;
+    char target[48], detail[160];
+    snprintf(target, sizeof target, "customer %lld", (long long)customer_id);
+    snprintf(detail, sizeof detail,
+             "comments=%lld text_answers=%lld feedback=%lld case_notes=%lld invitations=%lld",
+             (long long)counts->comments, (long long)counts->text_answers,
+             (long long)counts->feedback_texts, (long long)counts->case_notes,
+             (long long)counts->invitations);
+    return store_audit_add(db, now, actor, "customer_erased", target, address, detail);
+}
+
+cx_result privacy_retention_apply_audited(db_conn_t *db, int64_t now, int days,
+                                          const char *actor, bool audit_nothing,
+                                          privacy_counts_t *counts)
+{
+    cx_result rc = privacy_retention_apply(db, now - (int64_t)days * 86400, counts);
+    if (rc)
+        return rc;
+    if (!audit_nothing && counts->comments + counts->text_answers + counts->feedback_texts == 0)
+        return CX_OK;
+    char detail[160];
+    snprintf(detail, sizeof detail, "days=%d comments=%lld text_answers=%lld feedback=%lld", days,
+             (long long)counts->comments, (long long)counts->text_answers,
+             (long long)counts->feedback_texts);
+    return store_audit_add(db, now, actor, "retention_applied", "comment texts", "", detail);
+}
