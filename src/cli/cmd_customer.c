@@ -62,16 +62,14 @@ static cx_result customer_action_job(db_conn_t *db, void *arg)
 
 static int write_export(json_t *doc, const char *out)
 {
+    if (!out)
+        return cli_print_json(doc);
+    /* the same text as on stdout, into a file only the owner can read */
     char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
     json_decref(doc);
     if (!text) {
         cli_error("out of memory");
         return CLI_FAIL;
-    }
-    if (!out) {
-        puts(text);
-        free(text);
-        return CLI_OK;
     }
     int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
