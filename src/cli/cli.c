@@ -75,6 +75,15 @@ int cli_require_db(const cli_command_t *cmd, const char *db_option, const char *
     return CLI_OK;
 }
 
+int cli_parse_db_options(const cli_command_t *cmd, int argc, char **argv, int first,
+                         const cli_option_t *options, const char *const *db_option,
+                         const char **path)
+{
+    *path = NULL;
+    int rc = cli_parse_options(cmd, argc, argv, first, options, NULL);
+    return rc ? rc : cli_require_db(cmd, *db_option, path);
+}
+
 static int open_store(const store_options_t *opt, store_t **out)
 {
     char err[512];

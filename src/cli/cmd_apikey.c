@@ -119,11 +119,9 @@ int cmd_apikey(int argc, char **argv)
         options = revoke_options;
     else
         return cli_usage_error(self, "unknown action '%s': use create, list or revoke", action);
-    int rc = cli_parse_options(self, argc, argv, 2, options, NULL);
-    if (rc)
-        return rc;
     const char *path;
-    if ((rc = cli_require_db(self, db_option, &path)))
+    int rc = cli_parse_db_options(self, argc, argv, 2, options, &db_option, &path);
+    if (rc)
         return rc;
 
     if (options == list_options) {

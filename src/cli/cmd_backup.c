@@ -25,11 +25,9 @@ int cmd_backup(int argc, char **argv)
     const char *db_option = NULL, *out = NULL;
     const cli_option_t options[] = {
         CLI_VALUE("db", &db_option), CLI_VALUE("out", &out), CLI_END};
-    int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
-    if (rc)
-        return rc;
     const char *path;
-    if ((rc = cli_require_db(self, db_option, &path)))
+    int rc = cli_parse_db_options(self, argc, argv, 1, options, &db_option, &path);
+    if (rc)
         return rc;
     if (!out)
         return cli_usage_error(self, "--out FILE is required");

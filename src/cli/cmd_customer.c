@@ -113,11 +113,10 @@ int cmd_customer(int argc, char **argv)
     const cli_option_t erase_options[] = {CLI_VALUE("db", &db), CLI_VALUE("id", &id),
                                           CLI_VALUE("external-id", &external),
                                           CLI_FLAG("yes", &yes), CLI_END};
-    int rc = cli_parse_options(self, argc, argv, 2, erase ? erase_options : export_options, NULL);
-    if (rc)
-        return rc;
     const char *path;
-    if ((rc = cli_require_db(self, db, &path)))
+    int rc = cli_parse_db_options(self, argc, argv, 2, erase ? erase_options : export_options, &db,
+                                  &path);
+    if (rc)
         return rc;
     if (!id == !external)
         return cli_usage_error(self, "name the customer with --id N or --external-id X");

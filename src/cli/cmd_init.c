@@ -69,11 +69,9 @@ int cmd_init(int argc, char **argv)
         CLI_VALUE("org-name", &org_name),
         CLI_END,
     };
-    int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
-    if (rc)
-        return rc;
     const char *path;
-    if ((rc = cli_require_db(self, db_option, &path)))
+    int rc = cli_parse_db_options(self, argc, argv, 1, options, &db_option, &path);
+    if (rc)
         return rc;
     if (access(path, F_OK) == 0) {
         cli_error("%s: already exists", path);

@@ -189,11 +189,9 @@ static int invite_create(const cli_command_t *self, int argc, char **argv)
         CLI_FLAG("dry-run", &dry_run),       CLI_END,
     };
     int first = strcmp(argv[1], "create") == 0 ? 2 : 1;
-    int rc = cli_parse_options(self, argc, argv, first, options, NULL);
-    if (rc)
-        return rc;
     const char *path;
-    if ((rc = cli_require_db(self, db_option, &path)))
+    int rc = cli_parse_db_options(self, argc, argv, first, options, &db_option, &path);
+    if (rc)
         return rc;
     if (!survey)
         return cli_usage_error(self, "--survey ID is required");
@@ -280,11 +278,9 @@ static int invite_send(const cli_command_t *self, int argc, char **argv)
         CLI_VALUE("base-url", &base_url),  CLI_VALUE("remind-after", &remind_after),
         CLI_VALUE("smtp-user", &smtp_user), CLI_END,
     };
-    int rc = cli_parse_options(self, argc, argv, 2, options, NULL);
-    if (rc)
-        return rc;
     const char *path;
-    if ((rc = cli_require_db(self, db_option, &path)))
+    int rc = cli_parse_db_options(self, argc, argv, 2, options, &db_option, &path);
+    if (rc)
         return rc;
     if (!smtp || (strncmp(smtp, "smtp://", 7) != 0 && strncmp(smtp, "smtps://", 8) != 0))
         return cli_usage_error(self, "--smtp URL is required: smtp://HOST:PORT or "
@@ -435,11 +431,9 @@ static int invite_status(const cli_command_t *self, int argc, char **argv)
     const cli_option_t options[] = {CLI_VALUE("db", &db_option), CLI_VALUE("survey", &survey),
                                     CLI_VALUE("format", &format), CLI_VALUE("limit", &limit),
                                     CLI_END};
-    int rc = cli_parse_options(self, argc, argv, 2, options, NULL);
-    if (rc)
-        return rc;
     const char *path;
-    if ((rc = cli_require_db(self, db_option, &path)))
+    int rc = cli_parse_db_options(self, argc, argv, 2, options, &db_option, &path);
+    if (rc)
         return rc;
     if (!survey)
         return cli_usage_error(self, "--survey ID is required");

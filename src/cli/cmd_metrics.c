@@ -91,11 +91,9 @@ int cmd_metrics(int argc, char **argv)
         CLI_VALUE("to", &to),          CLI_VALUE("format", &format),
         CLI_LIST("where", wheres, &nwheres, ENGINE_MAX_FILTERS), CLI_END,
     };
-    int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
-    if (rc)
-        return rc;
     const char *path;
-    if ((rc = cli_require_db(self, db_option, &path)))
+    int rc = cli_parse_db_options(self, argc, argv, 1, options, &db_option, &path);
+    if (rc)
         return rc;
     if (!metric)
         return cli_usage_error(self, "--metric is required (nps, enps, csat, ces, count, "

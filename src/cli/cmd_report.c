@@ -71,11 +71,9 @@ int cmd_report(int argc, char **argv)
         CLI_VALUE("to", &to),        CLI_VALUE("segment", &segment), CLI_VALUE("lang", &lang),
         CLI_END,
     };
-    int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
-    if (rc)
-        return rc;
     const char *path;
-    if ((rc = cli_require_db(self, db_option, &path)))
+    int rc = cli_parse_db_options(self, argc, argv, 1, options, &db_option, &path);
+    if (rc)
         return rc;
     if (!out || !*out)
         return cli_usage_error(self, "--out FILE.html is required");

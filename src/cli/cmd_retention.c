@@ -74,11 +74,9 @@ int cmd_retention(int argc, char **argv)
     const cli_option_t options[] = {CLI_VALUE("db", &db), CLI_VALUE("days", &days),
                                     CLI_VALUE("set-days", &set_days), CLI_FLAG("apply", &apply),
                                     CLI_END};
-    int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
-    if (rc)
-        return rc;
     const char *path;
-    if ((rc = cli_require_db(self, db, &path)))
+    int rc = cli_parse_db_options(self, argc, argv, 1, options, &db, &path);
+    if (rc)
         return rc;
     retention_cli_t r = {.apply = apply, .days = -1};
     long n;

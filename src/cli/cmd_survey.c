@@ -208,11 +208,9 @@ static int survey_qr(const cli_command_t *self, int argc, char **argv)
         CLI_VALUE("base-url", &base_url), CLI_VALUE("size", &size),
         CLI_END,
     };
-    int rc = cli_parse_options(self, argc, argv, 2, options, NULL);
-    if (rc)
-        return rc;
     const char *path;
-    if ((rc = cli_require_db(self, db_option, &path)))
+    int rc = cli_parse_db_options(self, argc, argv, 2, options, &db_option, &path);
+    if (rc)
         return rc;
     if (!survey)
         return cli_usage_error(self, "--survey ID is required");
@@ -300,11 +298,10 @@ int cmd_survey(int argc, char **argv)
     bool create = strcmp(action, "create") == 0;
     if (!create && strcmp(action, "list") != 0)
         return cli_usage_error(self, "unknown action '%s': use create or list", action);
-    int rc = cli_parse_options(self, argc, argv, 2, create ? create_options : list_options, NULL);
-    if (rc)
-        return rc;
     const char *path;
-    if ((rc = cli_require_db(self, db_option, &path)))
+    int rc = cli_parse_db_options(self, argc, argv, 2, create ? create_options : list_options,
+                                  &db_option, &path);
+    if (rc)
         return rc;
     if (create)
         return survey_create(self, path, kind, name, touchpoint, channel, lang);
