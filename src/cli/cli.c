@@ -67,6 +67,23 @@ const char *cli_db_path(const char *db_option)
     return env && *env ? env : NULL;
 }
 
+int cli_require_db(const cli_command_t *cmd, const char *db_option, const char **path)
+{
+    *path = cli_db_path(db_option);
+    if (!*path)
+        return cli_usage_error(cmd, "--db FILE is required (or set CXLOOP_DB)");
+    return CLI_OK;
+}
+
+int cli_parse_db_options(const cli_command_t *cmd, int argc, char **argv, int first,
+                         const cli_option_t *options, const char *const *db_option,
+                         const char **path)
+{
+    *path = NULL;
+    int rc = cli_parse_options(cmd, argc, argv, first, options, NULL);
+    return rc ? rc : cli_require_db(cmd, *db_option, path);
+}
+
 static int open_store(const store_options_t *opt, store_t **out)
 {
     char err[512];

@@ -63,6 +63,15 @@ int cli_parse_options(const cli_command_t *cmd, int argc, char **argv, int first
 
 /* The database path: the --db value, else $CXLOOP_DB, else NULL. */
 const char *cli_db_path(const char *db_option);
+/* The same into *path for a command that needs a database: CLI_OK, or
+ * the usage error (printed) when neither names one. */
+int cli_require_db(const cli_command_t *cmd, const char *db_option, const char **path);
+/* The start of every command that works on a database and takes no
+ * positional argument: cli_parse_options, then cli_require_db with what
+ * the options put in *db_option. */
+int cli_parse_db_options(const cli_command_t *cmd, int argc, char **argv, int first,
+                         const cli_option_t *options, const char *const *db_option,
+                         const char **path);
 
 /* Opens the store, printing any error; returns CLI_OK or CLI_FAIL. */
 int cli_open_store(const char *path, bool create, store_t **out);

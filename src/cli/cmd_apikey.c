@@ -119,12 +119,10 @@ int cmd_apikey(int argc, char **argv)
         options = revoke_options;
     else
         return cli_usage_error(self, "unknown action '%s': use create, list or revoke", action);
-    int rc = cli_parse_options(self, argc, argv, 2, options, NULL);
+    const char *path;
+    int rc = cli_parse_db_options(self, argc, argv, 2, options, &db_option, &path);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
 
     if (options == list_options) {
         cli_format_t shape;

@@ -25,12 +25,10 @@ int cmd_backup(int argc, char **argv)
     const char *db_option = NULL, *out = NULL;
     const cli_option_t options[] = {
         CLI_VALUE("db", &db_option), CLI_VALUE("out", &out), CLI_END};
-    int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
+    const char *path;
+    int rc = cli_parse_db_options(self, argc, argv, 1, options, &db_option, &path);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
     if (!out)
         return cli_usage_error(self, "--out FILE is required");
     if (strcmp(out, path) == 0)

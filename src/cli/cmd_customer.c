@@ -54,37 +54,22 @@ static cx_result customer_action_job(db_conn_t *db, void *arg)
     if (rc)
         return rc;
     int64_t now = store_now();
-    char target[48], detail[160] = "";
-    snprintf(target, sizeof target, "customer %lld", (long long)a->id);
-    if (!a->erase) {
-        rc = privacy_export(db, a->id, now, &a->doc);
-        if (!rc)
-            rc = store_audit_add(db, now, "cli", "customer_exported", target, "", "");
-        return rc;
-    }
-    rc = privacy_erase(db, a->id, now, &a->already, &a->erased_at, &a->counts);
-    if (rc || a->already)
-        return rc;
-    snprintf(detail, sizeof detail,
-             "comments=%lld text_answers=%lld feedback=%lld case_notes=%lld invitations=%lld",
-             (long long)a->counts.comments, (long long)a->counts.text_answers,
-             (long long)a->counts.feedback_texts, (long long)a->counts.case_notes,
-             (long long)a->counts.invitations);
-    return store_audit_add(db, now, "cli", "customer_erased", target, "", detail);
+    if (!a->erase)
+        return privacy_export_audited(db, a->id, now, "cli", "", &a->doc);
+    return privacy_erase_audited(db, a->id, now, "cli", "", &a->already, &a->erased_at,
+                                 &a->counts);
 }
 
 static int write_export(json_t *doc, const char *out)
 {
+    if (!out)
+        return cli_print_json(doc);
+    /* the same text as on stdout, into a file only the owner can read */
     char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
     json_decref(doc);
     if (!text) {
         cli_error("out of memory");
         return CLI_FAIL;
-    }
-    if (!out) {
-        puts(text);
-        free(text);
-        return CLI_OK;
     }
     int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -128,12 +113,11 @@ int cmd_customer(int argc, char **argv)
     const cli_option_t erase_options[] = {CLI_VALUE("db", &db), CLI_VALUE("id", &id),
                                           CLI_VALUE("external-id", &external),
                                           CLI_FLAG("yes", &yes), CLI_END};
-    int rc = cli_parse_options(self, argc, argv, 2, erase ? erase_options : export_options, NULL);
+    const char *path;
+    int rc = cli_parse_db_options(self, argc, argv, 2, erase ? erase_options : export_options, &db,
+                                  &path);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
     if (!id == !external)
         return cli_usage_error(self, "name the customer with --id N or --external-id X");
     customer_action_t a = {.external_id = external, .erase = erase};

@@ -58,28 +58,6 @@ const char cmd_import_usage[] =
 
 #define IMPORT_MAX_MAPS 32
 
-static bool language_code(const char *s, size_t n, char out[4])
-{
-    while (n && *s == ' ') {
-        s++;
-        n--;
-    }
-    while (n && s[n - 1] == ' ')
-        n--;
-    if (n < 2 || n > 3)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c < 'a' || c > 'z')
-            return false;
-        out[i] = c;
-    }
-    out[n] = '\0';
-    return true;
-}
-
 typedef struct report_ctx {
     const cli_command_t *self;
     bool usage;
@@ -175,9 +153,9 @@ int cmd_import(int argc, char **argv)
     if (npositional != 1)
         return cli_usage_error(self, npositional ? "give one file to import"
                                                  : "missing the file to import");
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
+    const char *path;
+    if ((status = cli_require_db(self, db_option, &path)))
+        return status;
     if ((o.kind == IMPORTER_RESPONSES) != (survey != NULL))
         return cli_usage_error(self, o.kind == IMPORTER_RESPONSES
                                          ? "--survey ID is required for responses"
@@ -190,7 +168,7 @@ int cmd_import(int argc, char **argv)
         return cli_usage_error(
             self, "--source must be complaint, ticket, review, call_note, chat or other");
     char lang[4] = "";
-    if (language && !language_code(language, strlen(language), lang))
+    if (language && !importer_language_code(language, strlen(language), lang))
         return cli_usage_error(self, "--language must be a language code such as pl, en or ro");
 
     if (encoding) {

@@ -69,12 +69,10 @@ int cmd_init(int argc, char **argv)
         CLI_VALUE("org-name", &org_name),
         CLI_END,
     };
-    int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
+    const char *path;
+    int rc = cli_parse_db_options(self, argc, argv, 1, options, &db_option, &path);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
     if (access(path, F_OK) == 0) {
         cli_error("%s: already exists", path);
         return CLI_FAIL;

@@ -69,10 +69,7 @@ typedef struct survey_find_job {
 
 static cx_result survey_find(db_conn_t *db, survey_find_job_t *j)
 {
-    long id;
-    if (cli_parse_long(j->ref, 1, INT32_MAX, &id))
-        return surveys_get(db, &j->arena, id, &j->survey);
-    return surveys_get_by_slug(db, &j->arena, j->ref, &j->survey);
+    return surveys_get_by_ref(db, &j->arena, j->ref, &j->survey);
 }
 
 /* ---- queueing ---- */
@@ -192,12 +189,10 @@ static int invite_create(const cli_command_t *self, int argc, char **argv)
         CLI_FLAG("dry-run", &dry_run),       CLI_END,
     };
     int first = strcmp(argv[1], "create") == 0 ? 2 : 1;
-    int rc = cli_parse_options(self, argc, argv, first, options, NULL);
+    const char *path;
+    int rc = cli_parse_db_options(self, argc, argv, first, options, &db_option, &path);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
     if (!survey)
         return cli_usage_error(self, "--survey ID is required");
     if ((segment != NULL) + (customers != NULL) + all != 1)
@@ -283,12 +278,10 @@ static int invite_send(const cli_command_t *self, int argc, char **argv)
         CLI_VALUE("base-url", &base_url),  CLI_VALUE("remind-after", &remind_after),
         CLI_VALUE("smtp-user", &smtp_user), CLI_END,
     };
-    int rc = cli_parse_options(self, argc, argv, 2, options, NULL);
+    const char *path;
+    int rc = cli_parse_db_options(self, argc, argv, 2, options, &db_option, &path);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
     if (!smtp || (strncmp(smtp, "smtp://", 7) != 0 && strncmp(smtp, "smtps://", 8) != 0))
         return cli_usage_error(self, "--smtp URL is required: smtp://HOST:PORT or "
                                      "smtps://HOST:PORT");
@@ -438,12 +431,10 @@ static int invite_status(const cli_command_t *self, int argc, char **argv)
     const cli_option_t options[] = {CLI_VALUE("db", &db_option), CLI_VALUE("survey", &survey),
                                     CLI_VALUE("format", &format), CLI_VALUE("limit", &limit),
                                     CLI_END};
-    int rc = cli_parse_options(self, argc, argv, 2, options, NULL);
+    const char *path;
+    int rc = cli_parse_db_options(self, argc, argv, 2, options, &db_option, &path);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
     if (!survey)
         return cli_usage_error(self, "--survey ID is required");
     cli_format_t shape;

@@ -91,12 +91,10 @@ int cmd_metrics(int argc, char **argv)
         CLI_VALUE("to", &to),          CLI_VALUE("format", &format),
         CLI_LIST("where", wheres, &nwheres, ENGINE_MAX_FILTERS), CLI_END,
     };
-    int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
+    const char *path;
+    int rc = cli_parse_db_options(self, argc, argv, 1, options, &db_option, &path);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
     if (!metric)
         return cli_usage_error(self, "--metric is required (nps, enps, csat, ces, count, "
                                      "mean:QUESTION or share:QUESTION=VALUE)");

@@ -71,12 +71,10 @@ int cmd_report(int argc, char **argv)
         CLI_VALUE("to", &to),        CLI_VALUE("segment", &segment), CLI_VALUE("lang", &lang),
         CLI_END,
     };
-    int rc = cli_parse_options(self, argc, argv, 1, options, NULL);
+    const char *path;
+    int rc = cli_parse_db_options(self, argc, argv, 1, options, &db_option, &path);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
     if (!out || !*out)
         return cli_usage_error(self, "--out FILE.html is required");
     i18n_lang_t language = LANG_PL;

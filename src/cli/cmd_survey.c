@@ -192,10 +192,7 @@ typedef struct survey_qr_job {
 static cx_result survey_qr_read(db_conn_t *db, void *arg)
 {
     survey_qr_job_t *j = arg;
-    long id;
-    cx_result rc = cli_parse_long(j->ref, 1, INT32_MAX, &id)
-                       ? surveys_get(db, &j->arena, id, &j->survey)
-                       : surveys_get_by_slug(db, &j->arena, j->ref, &j->survey);
+    cx_result rc = surveys_get_by_ref(db, &j->arena, j->ref, &j->survey);
     if (!rc)
         rc = store_setting_get(db, &j->arena, "public_url", &j->public_url);
     return rc;
@@ -211,12 +208,10 @@ static int survey_qr(const cli_command_t *self, int argc, char **argv)
         CLI_VALUE("base-url", &base_url), CLI_VALUE("size", &size),
         CLI_END,
     };
-    int rc = cli_parse_options(self, argc, argv, 2, options, NULL);
+    const char *path;
+    int rc = cli_parse_db_options(self, argc, argv, 2, options, &db_option, &path);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
     if (!survey)
         return cli_usage_error(self, "--survey ID is required");
     if (!format || (strcmp(format, "svg") != 0 && strcmp(format, "png") != 0))
@@ -303,12 +298,11 @@ int cmd_survey(int argc, char **argv)
     bool create = strcmp(action, "create") == 0;
     if (!create && strcmp(action, "list") != 0)
         return cli_usage_error(self, "unknown action '%s': use create or list", action);
-    int rc = cli_parse_options(self, argc, argv, 2, create ? create_options : list_options, NULL);
+    const char *path;
+    int rc = cli_parse_db_options(self, argc, argv, 2, create ? create_options : list_options,
+                                  &db_option, &path);
     if (rc)
         return rc;
-    const char *path = cli_db_path(db_option);
-    if (!path)
-        return cli_usage_error(self, "--db FILE is required (or set CXLOOP_DB)");
     if (create)
         return survey_create(self, path, kind, name, touchpoint, channel, lang);
     return survey_list(self, path, format);

@@ -338,7 +338,7 @@ static char *trimmed_copy(importer_t *im, const char *s, size_t n)
     return arena_strndup(&im->batch_arena, s, n);
 }
 
-static bool language_code(const char *s, size_t n, char out[4])
+bool importer_language_code(const char *s, size_t n, char out[4])
 {
     while (n && *s == ' ') {
         s++;
@@ -470,7 +470,7 @@ static bool parse_language_field(importer_t *im, const csv_record_t *rec, size_t
         snprintf(out, 4, "%s", im->default_language ? im->default_language : "");
         return true;
     }
-    if (language_code(v, len, out))
+    if (importer_language_code(v, len, out))
         return true;
     char q[IMPORT_QUOTE_MAX];
     import_error_at(im, (size_t)im->column[f],

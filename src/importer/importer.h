@@ -54,6 +54,11 @@ typedef enum importer_kind {
 bool importer_kind_parse(const char *s, importer_kind_t *out);
 const char *importer_kind_name(importer_kind_t kind);
 
+/* A language code of 2 or 3 letters (spaces around it ignored), lowered
+ * into out; false for anything else. For a file's language column and a
+ * command's default language alike. */
+bool importer_language_code(const char *s, size_t n, char out[4]);
+
 /* The fixed fields of a kind, in the order of the documentation. */
 typedef struct importer_field {
     const char *name;

@@ -12,7 +12,6 @@
 #include "jobs/mailer.h"
 
 #include <curl/curl.h>
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 
 #include "core/arena.h"
 #include "core/secret.h"
+#include "jobs/periodic.h"
 #include "store/accounts.h"
 #include "store/invitations.h"
 #include "sys/log.h"
@@ -651,74 +651,38 @@ struct mailer {
     store_t *store;
     mailer_config_t cfg;
     char *strings[6]; /* owned copies behind cfg */
+    pthread_mutex_t lock; /* reminders_days */
     int reminders_days; /* requested from the page; -1 none */
-    int poll_seconds;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    bool poked, stopping;
+    time_t last_error_log; /* the job's thread only */
+    periodic_t *job;
 };
-
-static void deadline_after_ms(struct timespec *ts, long ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
-}
 
 /* The throttle inside the server: sleeps, but wakes for a stop. */
 static bool mailer_thread_wait(void *arg, long ms)
 {
-    mailer_t *m = arg;
-    struct timespec until;
-    deadline_after_ms(&until, ms);
-    pthread_mutex_lock(&m->lock);
-    while (!m->stopping && pthread_cond_timedwait(&m->wake, &m->lock, &until) != ETIMEDOUT)
-        ;
-    bool go_on = !m->stopping;
-    pthread_mutex_unlock(&m->lock);
-    return go_on;
+    return periodic_sleep(arg, ms);
 }
 
-static void *mailer_main(void *arg)
+static void mailer_turn(periodic_t *job, void *arg)
 {
     mailer_t *m = arg;
-    time_t last_error_log = 0;
-    for (;;) {
-        mailer_config_t cfg = m->cfg;
-        pthread_mutex_lock(&m->lock);
-        if (m->reminders_days >= 0)
-            cfg.remind_after_days = m->reminders_days;
-        m->reminders_days = -1;
-        pthread_mutex_unlock(&m->lock);
-        mailer_stats_t stats;
-        cx_result rc = mailer_run(m->store, &cfg, mailer_thread_wait, m, &stats);
-        if (stats.sent || stats.failed || stats.reminded || stats.reminders_failed)
-            log_info("mailer: %lld sent, %lld failed, %lld requeued, %lld reminders",
-                     (long long)stats.sent, (long long)stats.failed, (long long)stats.requeued,
-                     (long long)stats.reminded);
-        time_t now = time(NULL);
-        if (rc && now - last_error_log >= 600) {
-            log_warn("mailer: %s", stats.stopped_by[0] ? stats.stopped_by : cx_result_text(rc));
-            last_error_log = now;
-        }
-        struct timespec until;
-        deadline_after_ms(&until, (long)m->poll_seconds * 1000);
-        pthread_mutex_lock(&m->lock);
-        while (!m->poked && !m->stopping &&
-               pthread_cond_timedwait(&m->wake, &m->lock, &until) != ETIMEDOUT)
-            ;
-        bool stop = m->stopping;
-        m->poked = false;
-        pthread_mutex_unlock(&m->lock);
-        if (stop)
-            break;
+    mailer_config_t cfg = m->cfg;
+    pthread_mutex_lock(&m->lock);
+    if (m->reminders_days >= 0)
+        cfg.remind_after_days = m->reminders_days;
+    m->reminders_days = -1;
+    pthread_mutex_unlock(&m->lock);
+    mailer_stats_t stats;
+    cx_result rc = mailer_run(m->store, &cfg, mailer_thread_wait, job, &stats);
+    if (stats.sent || stats.failed || stats.reminded || stats.reminders_failed)
+        log_info("mailer: %lld sent, %lld failed, %lld requeued, %lld reminders",
+                 (long long)stats.sent, (long long)stats.failed, (long long)stats.requeued,
+                 (long long)stats.reminded);
+    time_t now = time(NULL);
+    if (rc && now - m->last_error_log >= 600) {
+        log_warn("mailer: %s", stats.stopped_by[0] ? stats.stopped_by : cx_result_text(rc));
+        m->last_error_log = now;
     }
-    return NULL;
 }
 
 static void mailer_free(mailer_t *m)
@@ -742,7 +706,6 @@ cx_result mailer_start(store_t *store, const mailer_config_t *cfg, int poll_seco
         return CX_ERR_NOMEM;
     m->store = store;
     m->cfg = *cfg;
-    m->poll_seconds = poll_seconds > 0 ? poll_seconds : 60;
     m->reminders_days = -1;
     const char *src[6] = {cfg->smtp_url, cfg->username, cfg->password,
                           cfg->from,     cfg->base_url, cfg->default_base_url};
@@ -759,16 +722,12 @@ cx_result mailer_start(store_t *store, const mailer_config_t *cfg, int poll_seco
         *dst[i] = m->strings[i];
     }
     pthread_mutex_init(&m->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&m->wake, &attr);
-    pthread_condattr_destroy(&attr);
-    if (pthread_create(&m->thread, NULL, mailer_main, m) != 0) {
+    long poll_ms = (poll_seconds > 0 ? poll_seconds : 60) * 1000L;
+    rc = periodic_start(poll_ms, true, mailer_turn, m, &m->job);
+    if (rc) {
         pthread_mutex_destroy(&m->lock);
-        pthread_cond_destroy(&m->wake);
         mailer_free(m);
-        return CX_ERR_INTERNAL;
+        return rc;
     }
     *out = m;
     return CX_OK;
@@ -778,10 +737,7 @@ void mailer_poke(mailer_t *m)
 {
     if (!m)
         return;
-    pthread_mutex_lock(&m->lock);
-    m->poked = true;
-    pthread_cond_signal(&m->wake);
-    pthread_mutex_unlock(&m->lock);
+    periodic_poke(m->job);
 }
 
 void mailer_request_reminders(mailer_t *m, int days)
@@ -790,21 +746,16 @@ void mailer_request_reminders(mailer_t *m, int days)
         return;
     pthread_mutex_lock(&m->lock);
     m->reminders_days = days < 0 ? 0 : days;
-    m->poked = true;
-    pthread_cond_signal(&m->wake);
     pthread_mutex_unlock(&m->lock);
+    /* after the request is in place, so the turn it causes sees it */
+    periodic_poke(m->job);
 }
 
 void mailer_stop(mailer_t *m)
 {
     if (!m)
         return;
-    pthread_mutex_lock(&m->lock);
-    m->stopping = true;
-    pthread_cond_broadcast(&m->wake);
-    pthread_mutex_unlock(&m->lock);
-    pthread_join(m->thread, NULL);
+    periodic_stop(m->job);
     pthread_mutex_destroy(&m->lock);
-    pthread_cond_destroy(&m->wake);
     mailer_free(m);
 }

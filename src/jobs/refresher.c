@@ -4,15 +4,20 @@
  * Pokes are coalesced: many writes in a burst cause one refresh. A failed
  * refresh is logged (at most once a minute) and retried at the next turn;
  * queries keep answering from what the engine already holds.
+ *
+ * The thread is a periodic job (periodic.h); this file adds what only the
+ * refresher needs: counting finished refreshes so a writer can wait for
+ * one that started after its commit, blocking (refresher_sync) or with a
+ * callback (refresher_sync_async). Waiters are called without the lock.
  */
 #include "jobs/refresher.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "jobs/periodic.h"
 #include "sys/log.h"
 
 #define DIMENSIONS_EVERY_SECONDS 60
@@ -20,14 +25,14 @@
 struct refresher {
     engine_t *engine;
     store_t *store;
-    int interval_ms;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;      /* poked or stopping */
-    pthread_cond_t done;      /* a refresh finished */
-    bool poked, stopping;
-    bool running;             /* a refresh is under way */
-    unsigned long completed;  /* refreshes finished */
+    periodic_t *job;
+    time_t last_dimensions, last_error_log; /* the job's thread only */
+
+    pthread_mutex_t lock;        /* guards what follows */
+    pthread_cond_t done;         /* a refresh finished, or stopping */
+    bool running;                /* a refresh is under way */
+    bool stopping;
+    unsigned long completed;     /* refreshes finished */
     refresher_waiter_t *waiters; /* refresher_sync_async, not answered yet */
 };
 
@@ -58,62 +63,34 @@ static void call_waiters(refresher_waiter_t *w)
     }
 }
 
-static void deadline_after(struct timespec *ts, int ms)
+static void refresher_turn(periodic_t *job, void *arg)
 {
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
-}
-
-static void *refresher_main(void *arg)
-{
+    (void)job;
     refresher_t *r = arg;
-    time_t last_dimensions = time(NULL), last_error_log = 0;
     pthread_mutex_lock(&r->lock);
-    while (!r->stopping) {
-        if (!r->poked) {
-            struct timespec until;
-            deadline_after(&until, r->interval_ms);
-            while (!r->poked && !r->stopping &&
-                   pthread_cond_timedwait(&r->wake, &r->lock, &until) != ETIMEDOUT)
-                ;
-        }
-        if (r->stopping)
-            break;
-        r->poked = false;
-        r->running = true;
-        pthread_mutex_unlock(&r->lock);
-
-        time_t now = time(NULL);
-        cx_result rc = CX_OK;
-        if (now - last_dimensions >= DIMENSIONS_EVERY_SECONDS) {
-            rc = engine_reload_dimensions(r->engine, r->store);
-            last_dimensions = now;
-        }
-        if (!rc)
-            rc = engine_refresh(r->engine, r->store);
-        if (rc && now - last_error_log >= 60) {
-            log_warn("metrics engine: refresh failed: %s", cx_result_text(rc));
-            last_error_log = now;
-        }
-
-        pthread_mutex_lock(&r->lock);
-        r->running = false;
-        r->completed++;
-        pthread_cond_broadcast(&r->done);
-        refresher_waiter_t *answered = take_answered(r);
-        if (answered) {
-            pthread_mutex_unlock(&r->lock);
-            call_waiters(answered);
-            pthread_mutex_lock(&r->lock);
-        }
-    }
+    r->running = true;
     pthread_mutex_unlock(&r->lock);
-    return NULL;
+
+    time_t now = time(NULL);
+    cx_result rc = CX_OK;
+    if (now - r->last_dimensions >= DIMENSIONS_EVERY_SECONDS) {
+        rc = engine_reload_dimensions(r->engine, r->store);
+        r->last_dimensions = now;
+    }
+    if (!rc)
+        rc = engine_refresh(r->engine, r->store);
+    if (rc && now - r->last_error_log >= 60) {
+        log_warn("metrics engine: refresh failed: %s", cx_result_text(rc));
+        r->last_error_log = now;
+    }
+
+    pthread_mutex_lock(&r->lock);
+    r->running = false;
+    r->completed++;
+    pthread_cond_broadcast(&r->done);
+    refresher_waiter_t *answered = take_answered(r);
+    pthread_mutex_unlock(&r->lock);
+    call_waiters(answered);
 }
 
 cx_result refresher_start(engine_t *engine, store_t *store, int interval_ms, refresher_t **out)
@@ -123,20 +100,16 @@ cx_result refresher_start(engine_t *engine, store_t *store, int interval_ms, ref
         return CX_ERR_NOMEM;
     r->engine = engine;
     r->store = store;
-    r->interval_ms = interval_ms > 0 ? interval_ms : 1000;
+    r->last_dimensions = time(NULL);
     pthread_mutex_init(&r->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&r->wake, &attr);
-    pthread_condattr_destroy(&attr);
     pthread_cond_init(&r->done, NULL);
-    if (pthread_create(&r->thread, NULL, refresher_main, r) != 0) {
+    cx_result rc = periodic_start(interval_ms > 0 ? interval_ms : 1000, false, refresher_turn, r,
+                                  &r->job);
+    if (rc) {
         pthread_mutex_destroy(&r->lock);
-        pthread_cond_destroy(&r->wake);
         pthread_cond_destroy(&r->done);
         free(r);
-        return CX_ERR_INTERNAL;
+        return rc;
     }
     *out = r;
     return CX_OK;
@@ -144,20 +117,24 @@ cx_result refresher_start(engine_t *engine, store_t *store, int interval_ms, ref
 
 void refresher_poke(refresher_t *r)
 {
-    pthread_mutex_lock(&r->lock);
-    r->poked = true;
-    pthread_cond_signal(&r->wake);
-    pthread_mutex_unlock(&r->lock);
+    periodic_poke(r->job);
+}
+
+/* The number of finished refreshes the caller's write is sure to be in: a
+ * refresh already under way may have read before the write committed, so
+ * then the one after it. Called with the lock held. */
+static unsigned long target_for_caller(const refresher_t *r)
+{
+    return r->completed + (r->running ? 2 : 1);
 }
 
 void refresher_sync(refresher_t *r)
 {
     pthread_mutex_lock(&r->lock);
-    /* a refresh already under way may have missed the caller's write:
-     * wait for one that starts after this call */
-    unsigned long target = r->completed + (r->running ? 2 : 1);
-    r->poked = true;
-    pthread_cond_signal(&r->wake);
+    unsigned long target = target_for_caller(r);
+    pthread_mutex_unlock(&r->lock);
+    periodic_poke(r->job);
+    pthread_mutex_lock(&r->lock);
     while (r->completed < target && !r->stopping)
         pthread_cond_wait(&r->done, &r->lock);
     pthread_mutex_unlock(&r->lock);
@@ -171,14 +148,11 @@ void refresher_sync_async(refresher_t *r, refresher_waiter_t *w)
         w->done(w->arg);
         return;
     }
-    /* as in refresher_sync: a refresh under way may have missed the
-     * caller's write */
-    w->target = r->completed + (r->running ? 2 : 1);
+    w->target = target_for_caller(r);
     w->next = r->waiters;
     r->waiters = w;
-    r->poked = true;
-    pthread_cond_signal(&r->wake);
     pthread_mutex_unlock(&r->lock);
+    periodic_poke(r->job);
 }
 
 void refresher_stop(refresher_t *r)
@@ -187,13 +161,14 @@ void refresher_stop(refresher_t *r)
         return;
     pthread_mutex_lock(&r->lock);
     r->stopping = true;
-    pthread_cond_signal(&r->wake);
     pthread_cond_broadcast(&r->done);
     pthread_mutex_unlock(&r->lock);
-    pthread_join(r->thread, NULL);
-    call_waiters(take_answered(r)); /* stopping: every one left */
+    periodic_stop(r->job); /* waits for a refresh under way */
+    pthread_mutex_lock(&r->lock);
+    refresher_waiter_t *left = take_answered(r); /* stopping: every one left */
+    pthread_mutex_unlock(&r->lock);
+    call_waiters(left);
     pthread_mutex_destroy(&r->lock);
-    pthread_cond_destroy(&r->wake);
     pthread_cond_destroy(&r->done);
     free(r);
 }

@@ -3,18 +3,14 @@
  *
  * A failed pass is logged and tried again at the next turn; nothing of it
  * stays (it is one store_write job). Relies on store/privacy.h for the
- * statements and store/accounts.h for the audit log.
+ * statements and their audit line, and jobs/periodic.h for the thread.
  */
 #include "jobs/retention.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
-#include "store/accounts.h"
+#include "jobs/periodic.h"
 #include "store/responses.h"
 #include "sys/log.h"
 
@@ -23,10 +19,7 @@
 
 struct retention {
     store_t *store;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    bool stopping;
+    periodic_t *job;
 };
 
 typedef struct retention_pass {
@@ -44,17 +37,8 @@ static cx_result retention_pass_job(db_conn_t *db, void *arg)
         rc = privacy_retention_days(db, &p->days);
     if (rc || p->days == 0)
         return rc;
-    int64_t before = now - (int64_t)p->days * 86400;
-    rc = privacy_retention_apply(db, before, &p->counts);
-    if (rc)
-        return rc;
-    if (p->counts.comments + p->counts.text_answers + p->counts.feedback_texts == 0)
-        return CX_OK;
-    char detail[160];
-    snprintf(detail, sizeof detail, "days=%d comments=%lld text_answers=%lld feedback=%lld",
-             p->days, (long long)p->counts.comments, (long long)p->counts.text_answers,
-             (long long)p->counts.feedback_texts);
-    return store_audit_add(db, now, p->actor, "retention_applied", "comment texts", "", detail);
+    /* a pass that removed nothing is not worth a line a day */
+    return privacy_retention_apply_audited(db, now, p->days, p->actor, false, &p->counts);
 }
 
 cx_result retention_run_once(store_t *store, const char *actor, int *days,
@@ -67,34 +51,23 @@ cx_result retention_run_once(store_t *store, const char *actor, int *days,
     return rc;
 }
 
-static void *retention_main(void *arg)
+static void retention_turn(periodic_t *job, void *arg)
 {
+    (void)job;
     retention_t *r = arg;
-    pthread_mutex_lock(&r->lock);
-    while (!r->stopping) {
-        pthread_mutex_unlock(&r->lock);
-        int days = 0;
-        privacy_counts_t counts;
-        cx_result rc = retention_run_once(r->store, "retention", &days, &counts);
-        if (rc == CX_ERR_INVALID)
-            log_warn("comment retention: the setting %s is not a number of days from 0 to %d",
-                     PRIVACY_RETENTION_SETTING, PRIVACY_RETENTION_DAYS_MAX);
-        else if (rc)
-            log_warn("comment retention: the pass failed: %s", cx_result_text(rc));
-        else if (days > 0)
-            log_info("comment retention (%d days): removed %lld comment(s), %lld free-text "
-                     "answer(s), %lld feedback text(s)",
-                     days, (long long)counts.comments, (long long)counts.text_answers,
-                     (long long)counts.feedback_texts);
-        pthread_mutex_lock(&r->lock);
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += RETENTION_EVERY_SECONDS;
-        while (!r->stopping && pthread_cond_timedwait(&r->wake, &r->lock, &until) != ETIMEDOUT)
-            ;
-    }
-    pthread_mutex_unlock(&r->lock);
-    return NULL;
+    int days = 0;
+    privacy_counts_t counts;
+    cx_result rc = retention_run_once(r->store, "retention", &days, &counts);
+    if (rc == CX_ERR_INVALID)
+        log_warn("comment retention: the setting %s is not a number of days from 0 to %d",
+                 PRIVACY_RETENTION_SETTING, PRIVACY_RETENTION_DAYS_MAX);
+    else if (rc)
+        log_warn("comment retention: the pass failed: %s", cx_result_text(rc));
+    else if (days > 0)
+        log_info("comment retention (%d days): removed %lld comment(s), %lld free-text "
+                 "answer(s), %lld feedback text(s)",
+                 days, (long long)counts.comments, (long long)counts.text_answers,
+                 (long long)counts.feedback_texts);
 }
 
 cx_result retention_start(store_t *store, retention_t **out)
@@ -103,17 +76,11 @@ cx_result retention_start(store_t *store, retention_t **out)
     if (!r)
         return CX_ERR_NOMEM;
     r->store = store;
-    pthread_mutex_init(&r->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&r->wake, &attr);
-    pthread_condattr_destroy(&attr);
-    if (pthread_create(&r->thread, NULL, retention_main, r) != 0) {
-        pthread_mutex_destroy(&r->lock);
-        pthread_cond_destroy(&r->wake);
+    cx_result rc =
+        periodic_start(RETENTION_EVERY_SECONDS * 1000L, true, retention_turn, r, &r->job);
+    if (rc) {
         free(r);
-        return CX_ERR_INTERNAL;
+        return rc;
     }
     *out = r;
     return CX_OK;
@@ -123,12 +90,6 @@ void retention_stop(retention_t *r)
 {
     if (!r)
         return;
-    pthread_mutex_lock(&r->lock);
-    r->stopping = true;
-    pthread_cond_signal(&r->wake);
-    pthread_mutex_unlock(&r->lock);
-    pthread_join(r->thread, NULL);
-    pthread_mutex_destroy(&r->lock);
-    pthread_cond_destroy(&r->wake);
+    periodic_stop(r->job);
     free(r);
 }

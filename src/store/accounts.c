@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "store/rows.h"
+
 /* Copies column `col` into the arena; sets *ok false when out of memory. */
 static const char *column_copy(db_stmt_t *st, int col, arena_t *arena, bool *ok)
 {
@@ -22,10 +24,7 @@ static const char *column_copy(db_stmt_t *st, int col, arena_t *arena, bool *ok)
  * must_change is set, no changed row means CX_ERR_NOT_FOUND. */
 static cx_result exec_change(db_conn_t *db, db_stmt_t *st, bool must_change)
 {
-    cx_result rc = db_exec_stmt(st);
-    if (rc == CX_OK && must_change && db_changes(db) == 0)
-        return CX_ERR_NOT_FOUND;
-    return rc;
+    return must_change ? db_exec_changed(db, st) : db_exec_stmt(st);
 }
 
 /* ---- users ---- */
@@ -98,38 +97,6 @@ cx_result store_user_find_by_id(db_conn_t *db, arena_t *arena, int64_t id, store
     return user_fetch_one(st, arena, out);
 }
 
-/* Collects rows into a growing arena array; row_fn fills one element. */
-typedef cx_result (*row_reader_fn)(db_stmt_t *st, arena_t *arena, void *element);
-
-static cx_result collect_rows(db_stmt_t *st, arena_t *arena, size_t element_size,
-                              row_reader_fn read_row, void **out, size_t *count)
-{
-    size_t n = 0, cap = 16;
-    unsigned char *items = arena_alloc(arena, cap * element_size);
-    cx_result rc = items ? CX_OK : CX_ERR_NOMEM;
-    db_step_result r = DB_DONE;
-    while (rc == CX_OK && (r = db_step(st)) == DB_ROW) {
-        if (n == cap) {
-            unsigned char *grown = arena_alloc(arena, cap * 2 * element_size);
-            if (!grown) {
-                rc = CX_ERR_NOMEM;
-                break;
-            }
-            memcpy(grown, items, n * element_size);
-            items = grown;
-            cap *= 2;
-        }
-        rc = read_row(st, arena, items + n * element_size);
-        n++;
-    }
-    if (rc == CX_OK && r != DB_DONE)
-        rc = CX_ERR_STORE;
-    db_done(st);
-    *out = items;
-    *count = rc == CX_OK ? n : 0;
-    return rc;
-}
-
 static cx_result user_row_reader(db_stmt_t *st, arena_t *arena, void *element)
 {
     return user_from_row(st, arena, element);
@@ -140,7 +107,7 @@ cx_result store_user_list(db_conn_t *db, arena_t *arena, store_user_t **out, siz
     db_stmt_t *st = db_prepare(db, "SELECT " USER_COLUMNS " FROM users ORDER BY name");
     if (!st)
         return CX_ERR_STORE;
-    return collect_rows(st, arena, sizeof **out, user_row_reader, (void **)out, count);
+    return store_rows_collect(st, arena, sizeof **out, 0, user_row_reader, (void **)out, count);
 }
 
 cx_result store_user_set_password(db_conn_t *db, const char *name, const char *password_hash,
@@ -417,7 +384,7 @@ cx_result store_apikey_list(db_conn_t *db, arena_t *arena, store_apikey_t **out,
                                    " ORDER BY k.revoked_at IS NOT NULL, k.name");
     if (!st)
         return CX_ERR_STORE;
-    return collect_rows(st, arena, sizeof **out, apikey_from_row, (void **)out, count);
+    return store_rows_collect(st, arena, sizeof **out, 0, apikey_from_row, (void **)out, count);
 }
 
 cx_result store_apikey_revoke(db_conn_t *db, const char *name, int64_t now)
@@ -482,7 +449,7 @@ cx_result store_audit_list(db_conn_t *db, arena_t *arena, int64_t before_id, int
         return CX_ERR_STORE;
     db_bind_int(st, 1, before_id > 0 ? before_id : INT64_MAX);
     db_bind_int(st, 2, limit > 0 ? limit : 100);
-    return collect_rows(st, arena, sizeof **out, audit_from_row, (void **)out, count);
+    return store_rows_collect(st, arena, sizeof **out, 0, audit_from_row, (void **)out, count);
 }
 
 /* ---- settings ---- */

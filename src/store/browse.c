@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/rows.h"
+
 #define BROWSE_LIMIT_DEFAULT 50
 #define BROWSE_LIMIT_MAX 1000
 
@@ -312,46 +314,12 @@ cx_result browse_response_ids_matching(db_conn_t *db, arena_t *arena,
     /* the filters of store_response_ids, plus the match; the index gives
      * the matching ids, the rowid order the page */
     db_stmt_t *st = db_prepare(
-        db, "SELECT r.id FROM responses r"
-            " LEFT JOIN touchpoints t ON t.id = r.touchpoint_id"
-            " LEFT JOIN customers c ON c.id = r.customer_id"
-            " LEFT JOIN segments sg ON sg.id = c.segment_id"
-            " WHERE r.id IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?1)"
-            " AND (?2 = 0 OR r.survey_id = ?2) AND (?3 IS NULL OR t.name = ?3)"
-            " AND (?4 IS NULL OR r.channel = ?4) AND (?5 IS NULL OR sg.name = ?5)"
-            " AND (?6 IS NULL OR c.external_id = ?6)"
-            " AND (?7 IS NULL OR r.submitted_at >= ?7) AND (?8 IS NULL OR r.submitted_at < ?8)"
-            " AND (?9 IS NULL OR r.score >= ?9) AND (?10 IS NULL OR r.score <= ?10)"
-            " AND r.id < ?11 ORDER BY r.id DESC LIMIT ?12");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_text(st, 1, match);
-    db_bind_int(st, 2, f->survey_id);
-    db_bind_text(st, 3, f->touchpoint);
-    db_bind_text(st, 4, f->channel);
-    db_bind_text(st, 5, f->segment);
-    db_bind_text(st, 6, f->customer);
-    if (f->has_from)
-        db_bind_int(st, 7, f->from);
-    if (f->has_to)
-        db_bind_int(st, 8, f->to);
-    if (f->has_score_min)
-        db_bind_int(st, 9, f->score_min);
-    if (f->has_score_max)
-        db_bind_int(st, 10, f->score_max);
-    db_bind_int(st, 11, f->before_id > 0 ? f->before_id : INT64_MAX);
-    int limit = f->limit > 0 ? f->limit : 100;
-    db_bind_int(st, 12, limit);
-    *ids = arena_alloc(arena, (size_t)limit * sizeof **ids);
-    *count = 0;
-    cx_result rc = *ids ? CX_OK : CX_ERR_NOMEM;
-    db_step_result r = DB_DONE;
-    while (!rc && *count < (size_t)limit && (r = db_step(st)) == DB_ROW)
-        (*ids)[(*count)++] = db_column_int(st, 0);
-    if (!rc && r != DB_ROW && r != DB_DONE)
-        rc = CX_ERR_STORE;
-    db_done(st);
-    return rc;
+        db, "SELECT r.id" STORE_RESPONSE_FILTER_FROM
+            " WHERE r.id IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?1) AND"
+            STORE_RESPONSE_FILTER_WHERE);
+    if (st)
+        db_bind_text(st, 1, match);
+    return store_response_ids_run(st, arena, f, ids, count);
 }
 
 cx_result browse_entry_get(db_conn_t *db, arena_t *arena, int kind, int64_t id,
@@ -448,6 +416,11 @@ static bool br_read_customer(db_stmt_t *st, arena_t *a, browse_customer_t *c)
     return !nomem;
 }
 
+static cx_result br_customer_row(db_stmt_t *st, arena_t *arena, void *element)
+{
+    return br_read_customer(st, arena, element) ? CX_OK : CX_ERR_NOMEM;
+}
+
 cx_result browse_customer_get(db_conn_t *db, arena_t *arena, int64_t id, browse_customer_t *out)
 {
     db_stmt_t *st = db_prepare(db, BR_C_COLS " WHERE c.id = ?1");
@@ -465,34 +438,19 @@ cx_result browse_customer_get(db_conn_t *db, arena_t *arena, int64_t id, browse_
 cx_result browse_customers(db_conn_t *db, arena_t *arena, const char *text, int64_t after_id,
                            int limit, browse_customer_t **out, size_t *count)
 {
-    *count = 0;
     if (limit <= 0 || limit > BROWSE_LIMIT_MAX)
         limit = BROWSE_LIMIT_DEFAULT;
-    *out = arena_alloc(arena, (size_t)limit * sizeof **out);
-    if (!*out)
-        return CX_ERR_NOMEM;
     db_stmt_t *st = db_prepare(
         db, BR_C_COLS " WHERE (?1 IS NULL OR instr(cx_fold(c.name), cx_fold(?1)) > 0"
                       " OR instr(cx_fold(coalesce(c.external_id, '')), cx_fold(?1)) > 0)"
                       " AND c.id > ?2 ORDER BY c.id LIMIT ?3");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_text(st, 1, text && *text ? text : NULL);
-    db_bind_int(st, 2, after_id);
-    db_bind_int(st, 3, limit);
-    cx_result rc = CX_OK;
-    db_step_result r = DB_DONE;
-    while (*count < (size_t)limit && (r = db_step(st)) == DB_ROW) {
-        if (!br_read_customer(st, arena, &(*out)[*count])) {
-            rc = CX_ERR_NOMEM;
-            break;
-        }
-        (*count)++;
+    if (st) {
+        db_bind_text(st, 1, text && *text ? text : NULL);
+        db_bind_int(st, 2, after_id);
+        db_bind_int(st, 3, limit);
     }
-    if (!rc && *count < (size_t)limit && r != DB_DONE)
-        rc = CX_ERR_STORE;
-    db_done(st);
-    return rc;
+    return store_rows_collect(st, arena, sizeof **out, (size_t)limit, br_customer_row,
+                              (void **)out, count);
 }
 
 const char *browse_cursor_format(arena_t *arena, const browse_cursor_t *c)

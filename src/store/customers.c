@@ -13,6 +13,7 @@
 
 #include "store/import_refs.h"
 #include "store/orgdata.h"
+#include "store/rows.h"
 
 static const char *dup_or_null(arena_t *arena, db_stmt_t *st, int col, bool *nomem)
 {
@@ -33,6 +34,13 @@ static const char *dup_text(arena_t *arena, db_stmt_t *st, int col, bool *nomem)
 }
 
 /* The columns both readers select, in this order. */
+#define CUSTOMER_COLUMNS                                                                           \
+    "SELECT c.id, c.external_id, c.name, c.email, c.language, c.value_tier,"                      \
+    " c.attributes, c.segment_id, s.name, c.account_id, a.name, a.external_id,"                   \
+    " c.revenue, c.cost_to_serve, c.joined_at, c.churned_at, c.erased_at, c.created_at"           \
+    " FROM customers c LEFT JOIN segments s ON s.id = c.segment_id"                                \
+    " LEFT JOIN accounts a ON a.id = c.account_id"
+
 static bool read_row(arena_t *arena, db_stmt_t *st, store_customer_t *c)
 {
     bool nomem = false;
@@ -60,12 +68,7 @@ static bool read_row(arena_t *arena, db_stmt_t *st, store_customer_t *c)
 
 cx_result customers_get(db_conn_t *db, arena_t *arena, int64_t id, store_customer_t *out)
 {
-    db_stmt_t *st = db_prepare(
-        db, "SELECT c.id, c.external_id, c.name, c.email, c.language, c.value_tier,"
-            " c.attributes, c.segment_id, s.name, c.account_id, a.name, a.external_id,"
-            " c.revenue, c.cost_to_serve, c.joined_at, c.churned_at, c.erased_at, c.created_at"
-            " FROM customers c LEFT JOIN segments s ON s.id = c.segment_id"
-            " LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id = ?");
+    db_stmt_t *st = db_prepare(db, CUSTOMER_COLUMNS " WHERE c.id = ?");
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, id);
@@ -215,24 +218,21 @@ cx_result customers_update_by_id(db_conn_t *db, int64_t id, const customers_upse
     return rc;
 }
 
+static cx_result list_row(db_stmt_t *st, arena_t *arena, void *element)
+{
+    return read_row(arena, st, element) ? CX_OK : CX_ERR_NOMEM;
+}
+
 cx_result customers_list(db_conn_t *db, arena_t *arena, const customers_filter_t *f,
                          store_customer_t **out, size_t *count)
 {
     *out = NULL;
     *count = 0;
     int limit = f->limit > 0 ? f->limit : 100;
-    store_customer_t *rows = arena_alloc(arena, (size_t)limit * sizeof *rows);
-    if (!rows)
-        return CX_ERR_NOMEM;
     /* each optional filter is "(? IS NULL OR ...)", so one literal
      * statement serves every combination */
     db_stmt_t *st = db_prepare(
-        db, "SELECT c.id, c.external_id, c.name, c.email, c.language, c.value_tier,"
-            " c.attributes, c.segment_id, s.name, c.account_id, a.name, a.external_id,"
-            " c.revenue, c.cost_to_serve, c.joined_at, c.churned_at, c.erased_at, c.created_at"
-            " FROM customers c LEFT JOIN segments s ON s.id = c.segment_id"
-            " LEFT JOIN accounts a ON a.id = c.account_id"
-            " WHERE c.id > ?"
+        db, CUSTOMER_COLUMNS " WHERE c.id > ?"
             " AND (? IS NULL OR s.name = ?)"
             " AND (? IS NULL OR a.external_id = ? OR a.name = ?)"
             " AND (? IS NULL OR (? = 1) = (c.churned_at IS NOT NULL))"
@@ -258,23 +258,8 @@ cx_result customers_list(db_conn_t *db, arena_t *arena, const customers_filter_t
     for (int i = 9; i <= 12; i++)
         db_bind_text(st, i, f->q);
     db_bind_int(st, 13, limit);
-    size_t n = 0;
-    db_step_result r = DB_DONE;
-    cx_result rc = CX_OK;
-    while (n < (size_t)limit && (r = db_step(st)) == DB_ROW) {
-        if (!read_row(arena, st, &rows[n++])) {
-            rc = CX_ERR_NOMEM;
-            break;
-        }
-    }
-    if (!rc && n < (size_t)limit && r != DB_DONE)
-        rc = CX_ERR_STORE;
-    db_done(st);
-    if (rc)
-        return rc;
-    *out = rows;
-    *count = n;
-    return CX_OK;
+    return store_rows_collect(st, arena, sizeof **out, (size_t)limit, list_row, (void **)out,
+                              count);
 }
 
 cx_result customers_history_count(db_conn_t *db, int64_t id, int64_t *responses,
@@ -306,8 +291,5 @@ cx_result customers_delete(db_conn_t *db, int64_t id)
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, id);
-    rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }

@@ -70,6 +70,10 @@ int64_t db_changes(db_conn_t *db);
  * same. */
 uint64_t db_change_mark(db_conn_t *db);
 
+/* db_exec_stmt for an UPDATE or DELETE of rows that must exist: also
+ * CX_ERR_NOT_FOUND when it changed none. */
+cx_result db_exec_changed(db_conn_t *db, db_stmt_t *st);
+
 /* Convenience for "SELECT one integer": CX_OK and *out, CX_ERR_NOT_FOUND
  * when there is no row. Parameters are bound by the caller-supplied st. */
 cx_result db_query_int(db_stmt_t *st, int64_t *out);

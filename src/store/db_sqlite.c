@@ -439,6 +439,14 @@ uint64_t db_change_mark(db_conn_t *db)
  * written before this transaction, or changes were rolled back. */
 static void conn_forget(db_conn_t *db) { db->mark_base += (uint64_t)1 << 32; }
 
+cx_result db_exec_changed(db_conn_t *db, db_stmt_t *st)
+{
+    cx_result rc = db_exec_stmt(st);
+    if (!rc && db_changes(db) == 0)
+        rc = CX_ERR_NOT_FOUND;
+    return rc;
+}
+
 cx_result db_insert_id(db_stmt_t *st, int64_t *id_out)
 {
     if (!st)

@@ -20,6 +20,33 @@ bool store_feedback_source_valid(const char *source)
 
 static const char *or_empty(const char *s) { return s ? s : ""; }
 
+/* Parameters 1 to 11 of the INSERT and the UPDATE, which name the columns
+ * in the same order: source, external_id, customer_id, touchpoint_id,
+ * channel, language, title, text, rating, category, received_at. */
+static void bind_item(db_stmt_t *st, const store_feedback_t *item)
+{
+    db_bind_text(st, 1, item->source);
+    db_bind_text(st, 2, item->external_id);
+    if (item->customer_id)
+        db_bind_int(st, 3, item->customer_id);
+    else
+        db_bind_null(st, 3);
+    if (item->touchpoint_id)
+        db_bind_int(st, 4, item->touchpoint_id);
+    else
+        db_bind_null(st, 4);
+    db_bind_text(st, 5, or_empty(item->channel));
+    db_bind_text(st, 6, or_empty(item->language));
+    db_bind_text(st, 7, or_empty(item->title));
+    db_bind_text(st, 8, or_empty(item->text));
+    if (item->has_rating)
+        db_bind_double(st, 9, item->rating);
+    else
+        db_bind_null(st, 9);
+    db_bind_text(st, 10, or_empty(item->category));
+    db_bind_int(st, 11, item->received_at);
+}
+
 cx_result store_feedback_add(db_conn_t *db, const store_feedback_t *item, int64_t *id_out)
 {
     db_stmt_t *st = db_prepare(
@@ -28,20 +55,7 @@ cx_result store_feedback_add(db_conn_t *db, const store_feedback_t *item, int64_
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
     if (!st)
         return CX_ERR_STORE;
-    db_bind_text(st, 1, item->source);
-    db_bind_text(st, 2, item->external_id);
-    if (item->customer_id)
-        db_bind_int(st, 3, item->customer_id);
-    if (item->touchpoint_id)
-        db_bind_int(st, 4, item->touchpoint_id);
-    db_bind_text(st, 5, or_empty(item->channel));
-    db_bind_text(st, 6, or_empty(item->language));
-    db_bind_text(st, 7, or_empty(item->title));
-    db_bind_text(st, 8, or_empty(item->text));
-    if (item->has_rating)
-        db_bind_double(st, 9, item->rating);
-    db_bind_text(st, 10, or_empty(item->category));
-    db_bind_int(st, 11, item->received_at);
+    bind_item(st, item);
     db_bind_int(st, 12, item->created_at);
     return db_insert_id(st, id_out);
 }
@@ -98,31 +112,9 @@ cx_result store_feedback_update(db_conn_t *db, const store_feedback_t *item)
             " category = ?, received_at = ? WHERE id = ?");
     if (!st)
         return CX_ERR_STORE;
-    db_bind_text(st, 1, item->source);
-    db_bind_text(st, 2, item->external_id);
-    if (item->customer_id)
-        db_bind_int(st, 3, item->customer_id);
-    else
-        db_bind_null(st, 3);
-    if (item->touchpoint_id)
-        db_bind_int(st, 4, item->touchpoint_id);
-    else
-        db_bind_null(st, 4);
-    db_bind_text(st, 5, or_empty(item->channel));
-    db_bind_text(st, 6, or_empty(item->language));
-    db_bind_text(st, 7, or_empty(item->title));
-    db_bind_text(st, 8, or_empty(item->text));
-    if (item->has_rating)
-        db_bind_double(st, 9, item->rating);
-    else
-        db_bind_null(st, 9);
-    db_bind_text(st, 10, or_empty(item->category));
-    db_bind_int(st, 11, item->received_at);
+    bind_item(st, item);
     db_bind_int(st, 12, item->id);
-    cx_result rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }
 
 cx_result store_feedback_delete(db_conn_t *db, int64_t id)
@@ -131,8 +123,5 @@ cx_result store_feedback_delete(db_conn_t *db, int64_t id)
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, id);
-    cx_result rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }

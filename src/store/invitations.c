@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/rows.h"
+
 #define SECONDS_PER_DAY 86400
 
 /* ---- creating ---- */
@@ -238,6 +240,27 @@ cx_result invitations_count(db_conn_t *db, int64_t survey_id, invitations_counts
     return r == DB_DONE ? CX_OK : CX_ERR_STORE;
 }
 
+static cx_result read_list_row(db_stmt_t *st, arena_t *arena, void *element)
+{
+    invitations_row_t *row = element;
+    row->id = db_column_int(st, 0);
+    row->customer_id = db_column_int(st, 1);
+    row->customer_external_id = arena_strdup(arena, db_column_text(st, 2));
+    row->customer_name = arena_strdup(arena, db_column_text(st, 3));
+    row->email = arena_strdup(arena, db_column_text(st, 4));
+    row->status = arena_strdup(arena, db_column_text(st, 5));
+    row->status_detail = arena_strdup(arena, db_column_text(st, 6));
+    row->attempts = (int)db_column_int(st, 7);
+    row->created_at = db_column_int(st, 8);
+    row->sent_at = db_column_int(st, 9);
+    row->reminded_at = db_column_int(st, 10);
+    row->answered_at = db_column_int(st, 11);
+    if (!row->customer_external_id || !row->customer_name || !row->email || !row->status ||
+        !row->status_detail)
+        return CX_ERR_NOMEM;
+    return CX_OK;
+}
+
 cx_result invitations_list(db_conn_t *db, arena_t *arena, int64_t survey_id, int limit,
                            invitations_row_t **out, size_t *count)
 {
@@ -256,39 +279,15 @@ cx_result invitations_list(db_conn_t *db, arena_t *arena, int64_t survey_id, int
         return CX_ERR_STORE;
     db_bind_int(st, 1, survey_id);
     db_bind_int(st, 2, limit);
-    invitations_row_t *rows = arena_alloc(arena, (size_t)limit * sizeof *rows);
-    if (!rows) {
-        db_done(st);
-        return CX_ERR_NOMEM;
-    }
-    size_t n = 0;
-    db_step_result r;
-    while ((r = db_step(st)) == DB_ROW && n < (size_t)limit) {
-        invitations_row_t *row = &rows[n++];
-        row->id = db_column_int(st, 0);
-        row->customer_id = db_column_int(st, 1);
-        row->customer_external_id = arena_strdup(arena, db_column_text(st, 2));
-        row->customer_name = arena_strdup(arena, db_column_text(st, 3));
-        row->email = arena_strdup(arena, db_column_text(st, 4));
-        row->status = arena_strdup(arena, db_column_text(st, 5));
-        row->status_detail = arena_strdup(arena, db_column_text(st, 6));
-        row->attempts = (int)db_column_int(st, 7);
-        row->created_at = db_column_int(st, 8);
-        row->sent_at = db_column_int(st, 9);
-        row->reminded_at = db_column_int(st, 10);
-        row->answered_at = db_column_int(st, 11);
-        if (!row->customer_external_id || !row->customer_name || !row->email || !row->status ||
-            !row->status_detail) {
-            db_done(st);
-            return CX_ERR_NOMEM;
-        }
-    }
-    db_done(st);
-    if (r == DB_ERROR)
-        return CX_ERR_STORE;
-    *out = rows;
-    *count = n;
-    return CX_OK;
+    return store_rows_collect(st, arena, sizeof **out, (size_t)limit, read_list_row,
+                              (void **)out, count);
+}
+
+static cx_result read_name_row(db_stmt_t *st, arena_t *arena, void *element)
+{
+    const char **name = element;
+    *name = arena_strdup(arena, db_column_text(st, 0));
+    return *name ? CX_OK : CX_ERR_NOMEM;
 }
 
 cx_result invitations_segment_names(db_conn_t *db, arena_t *arena, const char ***out,
@@ -296,31 +295,30 @@ cx_result invitations_segment_names(db_conn_t *db, arena_t *arena, const char **
 {
     *out = NULL;
     *count = 0;
-    db_stmt_t *st = db_prepare(db, "SELECT name FROM segments ORDER BY name LIMIT 1000");
-    if (!st)
-        return CX_ERR_STORE;
-    const char **names = arena_alloc(arena, 1000 * sizeof *names);
-    if (!names) {
-        db_done(st);
-        return CX_ERR_NOMEM;
-    }
-    size_t n = 0;
-    db_step_result r;
-    while ((r = db_step(st)) == DB_ROW && n < 1000) {
-        if (!(names[n++] = arena_strdup(arena, db_column_text(st, 0)))) {
-            db_done(st);
-            return CX_ERR_NOMEM;
-        }
-    }
-    db_done(st);
-    if (r == DB_ERROR)
-        return CX_ERR_STORE;
-    *out = names;
-    *count = n;
-    return CX_OK;
+    return store_rows_collect(
+        db_prepare(db, "SELECT name FROM segments ORDER BY name LIMIT 1000"), arena,
+        sizeof **out, 1000, read_name_row, (void **)out, count);
 }
 
 /* ---- sending ---- */
+
+static cx_result read_outgoing_row(db_stmt_t *st, arena_t *arena, void *element)
+{
+    invitations_outgoing_t *o = element;
+    o->id = db_column_int(st, 0);
+    o->survey_id = db_column_int(st, 1);
+    o->email = arena_strdup(arena, db_column_text(st, 2));
+    o->name = arena_strdup(arena, db_column_text(st, 3));
+    o->language = arena_strdup(arena, db_column_text(st, 4));
+    o->survey_slug = arena_strdup(arena, db_column_text(st, 5));
+    o->survey_name = arena_strdup(arena, db_column_text(st, 6));
+    o->survey_languages = arena_strdup(arena, db_column_text(st, 7));
+    o->attempts = (int)db_column_int(st, 8);
+    if (!o->email || !o->name || !o->language || !o->survey_slug || !o->survey_name ||
+        !o->survey_languages)
+        return CX_ERR_NOMEM;
+    return CX_OK;
+}
 
 cx_result invitations_claim(db_conn_t *db, arena_t *arena, bool reminder, int64_t remind_before,
                             int limit, int64_t now, invitations_outgoing_t **out, size_t *count)
@@ -356,34 +354,11 @@ cx_result invitations_claim(db_conn_t *db, arena_t *arena, bool reminder, int64_
         db_bind_int(st, p++, remind_before);
     db_bind_int(st, p++, now - INVITATIONS_CLAIM_STALE);
     db_bind_int(st, p, limit);
-    invitations_outgoing_t *rows = arena_alloc(arena, (size_t)limit * sizeof *rows);
-    if (!rows) {
-        db_done(st);
-        return CX_ERR_NOMEM;
-    }
-    size_t n = 0;
-    cx_result rc = CX_OK;
-    db_step_result r;
-    while ((r = db_step(st)) == DB_ROW && n < (size_t)limit) {
-        invitations_outgoing_t *o = &rows[n++];
-        o->id = db_column_int(st, 0);
-        o->survey_id = db_column_int(st, 1);
-        o->email = arena_strdup(arena, db_column_text(st, 2));
-        o->name = arena_strdup(arena, db_column_text(st, 3));
-        o->language = arena_strdup(arena, db_column_text(st, 4));
-        o->survey_slug = arena_strdup(arena, db_column_text(st, 5));
-        o->survey_name = arena_strdup(arena, db_column_text(st, 6));
-        o->survey_languages = arena_strdup(arena, db_column_text(st, 7));
-        o->attempts = (int)db_column_int(st, 8);
-        if (!o->email || !o->name || !o->language || !o->survey_slug || !o->survey_name ||
-            !o->survey_languages) {
-            rc = CX_ERR_NOMEM;
-            break;
-        }
-    }
-    db_done(st);
-    if (!rc && r == DB_ERROR)
-        rc = CX_ERR_STORE;
+    invitations_outgoing_t *rows;
+    size_t n;
+    cx_result rc =
+        store_rows_collect(st, arena, sizeof *rows, (size_t)limit, read_outgoing_row,
+                           (void **)&rows, &n);
     for (size_t i = 0; !rc && i < n; i++) {
         char hash[SECRET_HASH_HEX_LEN + 1];
         secret_token(rows[i].token);

@@ -93,27 +93,70 @@ static json_t *profile_json(const store_customer_t *c, bool *bad)
     return o;
 }
 
-static cx_result answers_json(db_conn_t *db, int64_t response_id, json_t **out)
+/* How one column (or, for FIELD_SURVEY, three) of an exported row becomes
+ * a JSON value. The export of each kind of row is a statement and a table
+ * of these, read by rows_json. */
+typedef enum {
+    FIELD_INT,     /* integer, never null */
+    FIELD_TEXT,    /* text, never null */
+    FIELD_BOOL,    /* integer read as true/false */
+    FIELD_INT_OR_NULL,
+    FIELD_TEXT_OR_NULL,
+    FIELD_REAL_OR_NULL,
+    FIELD_TIME,    /* ISO 8601 UTC, null for NULL or 0 */
+    FIELD_SURVEY,  /* id, slug, name → {"id", "slug", "name"} */
+} field_kind;
+
+typedef struct export_field {
+    const char *key; /* NULL ends a table */
+    field_kind kind;
+} export_field;
+
+static json_t *field_json(db_stmt_t *st, int *col, field_kind kind)
 {
-    db_stmt_t *st = db_prepare(db, "SELECT q.key, q.kind, a.value_num, a.value_text"
-                                   " FROM answers a JOIN questions q ON q.id = a.question_id"
-                                   " WHERE a.response_id = ? ORDER BY q.position, q.id");
+    int c = (*col)++;
+    switch (kind) {
+    case FIELD_INT:
+        return json_integer(db_column_int(st, c));
+    case FIELD_TEXT:
+        return json_string(db_column_text(st, c));
+    case FIELD_BOOL:
+        return json_boolean(db_column_int(st, c) != 0);
+    case FIELD_INT_OR_NULL:
+        return column_int(st, c);
+    case FIELD_TEXT_OR_NULL:
+        return column_text(st, c);
+    case FIELD_REAL_OR_NULL:
+        return column_real(st, c);
+    case FIELD_TIME:
+        return column_time(st, c);
+    case FIELD_SURVEY:
+        *col += 2;
+        return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_column_int(st, c), "slug",
+                         db_column_text(st, c + 1), "name", db_column_text(st, c + 2));
+    }
+    return NULL;
+}
+
+/* Steps st (prepared by the caller, its one parameter bound to id) and
+ * makes a JSON array of an object per row, as fields says. */
+static cx_result rows_json(db_stmt_t *st, int64_t id, const export_field *fields, json_t **out)
+{
     if (!st)
         return CX_ERR_STORE;
-    db_bind_int(st, 1, response_id);
+    db_bind_int(st, 1, id);
     json_t *list = json_array();
     bool bad = !list;
-    db_step_result r;
+    db_step_result r = DB_DONE;
     while (!bad && (r = db_step(st)) == DB_ROW) {
-        json_t *a = json_object();
-        bad = !a;
-        if (a) {
-            put(a, "question", json_string(db_column_text(st, 0)), &bad);
-            put(a, "kind", json_string(db_column_text(st, 1)), &bad);
-            put(a, "number", column_real(st, 2), &bad);
-            put(a, "text", column_text(st, 3), &bad);
-            bad = bad || json_array_append_new(list, a) != 0;
-        }
+        json_t *o = json_object();
+        bad = !o;
+        if (!o)
+            break;
+        int col = 0;
+        for (const export_field *f = fields; f->key; f++)
+            put(o, f->key, field_json(st, &col, f->kind), &bad);
+        bad = bad || json_array_append_new(list, o) != 0;
     }
     db_done(st);
     if (bad || r != DB_DONE) {
@@ -124,221 +167,188 @@ static cx_result answers_json(db_conn_t *db, int64_t response_id, json_t **out)
     return CX_OK;
 }
 
-static cx_result responses_json(db_conn_t *db, int64_t customer_id, json_t *doc)
+/* The rows that belong to one parent row (a response's answers, a case's
+ * notes). */
+typedef cx_result (*children_fn)(db_conn_t *db, int64_t parent_id, json_t **out);
+
+/* Sets key on every object of list to its children; the list's objects
+ * have an "id". Done after the parents' statement has finished, as one
+ * statement steps at a time. */
+static cx_result add_children(db_conn_t *db, json_t *list, const char *key, children_fn children)
 {
-    /* the rows first, then their answers: one statement steps at a time */
-    db_stmt_t *st = db_prepare(
-        db, "SELECT r.id, r.survey_id, s.slug, s.name, t.name, r.channel, r.language,"
-            " r.submitted_at, r.completed, r.score, r.comment, r.sentiment, r.invitation_id,"
-            " r.created_at"
-            " FROM responses r JOIN surveys s ON s.id = r.survey_id"
-            " LEFT JOIN touchpoints t ON t.id = r.touchpoint_id"
-            " WHERE r.customer_id = ? ORDER BY r.submitted_at, r.id");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_int(st, 1, customer_id);
-    json_t *list = json_array();
-    bool bad = !list;
-    db_step_result r = DB_DONE;
-    while (!bad && (r = db_step(st)) == DB_ROW) {
-        json_t *o = json_object();
-        bad = !o;
-        if (!o)
-            break;
-        put(o, "id", json_integer(db_column_int(st, 0)), &bad);
-        put(o, "survey", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_column_int(st, 1),
-                                   "slug", db_column_text(st, 2), "name", db_column_text(st, 3)),
-            &bad);
-        put(o, "touchpoint", column_text(st, 4), &bad);
-        put(o, "channel", json_string(db_column_text(st, 5)), &bad);
-        put(o, "language", json_string(db_column_text(st, 6)), &bad);
-        put(o, "submitted_at", column_time(st, 7), &bad);
-        put(o, "completed", json_boolean(db_column_int(st, 8) != 0), &bad);
-        put(o, "score", column_int(st, 9), &bad);
-        put(o, "comment", column_text(st, 10), &bad);
-        put(o, "sentiment", column_int(st, 11), &bad);
-        put(o, "invitation_id", column_int(st, 12), &bad);
-        put(o, "created_at", column_time(st, 13), &bad);
-        bad = bad || json_array_append_new(list, o) != 0;
-    }
-    db_done(st);
-    if (bad || r != DB_DONE) {
-        json_decref(list);
-        return bad ? CX_ERR_NOMEM : CX_ERR_STORE;
-    }
+    bool bad = false;
     size_t i;
     json_t *o;
     json_array_foreach(list, i, o)
     {
-        json_t *answers;
-        cx_result rc = answers_json(db, json_integer_value(json_object_get(o, "id")), &answers);
-        if (rc) {
-            json_decref(list);
+        json_t *rows;
+        cx_result rc = children(db, json_integer_value(json_object_get(o, "id")), &rows);
+        if (rc)
             return rc;
-        }
-        put(o, "answers", answers, &bad);
+        put(o, key, rows, &bad);
     }
-    put(doc, "responses", list, &bad);
     return bad ? CX_ERR_NOMEM : CX_OK;
 }
 
-static cx_result feedback_json(db_conn_t *db, int64_t customer_id, json_t *doc)
+/* Puts list (consumed) into doc as key, or frees it after a failure. */
+static cx_result put_section(json_t *doc, const char *key, json_t *list, cx_result rc)
 {
-    db_stmt_t *st = db_prepare(
-        db, "SELECT f.id, f.source, f.external_id, t.name, f.channel, f.language, f.title,"
-            " f.text, f.rating, f.category, f.sentiment, f.received_at, f.created_at"
-            " FROM feedback_items f LEFT JOIN touchpoints t ON t.id = f.touchpoint_id"
-            " WHERE f.customer_id = ? ORDER BY f.received_at, f.id");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_int(st, 1, customer_id);
-    json_t *list = json_array();
-    bool bad = !list;
-    db_step_result r = DB_DONE;
-    while (!bad && (r = db_step(st)) == DB_ROW) {
-        json_t *o = json_object();
-        bad = !o;
-        if (!o)
-            break;
-        put(o, "id", json_integer(db_column_int(st, 0)), &bad);
-        put(o, "source", json_string(db_column_text(st, 1)), &bad);
-        put(o, "external_id", column_text(st, 2), &bad);
-        put(o, "touchpoint", column_text(st, 3), &bad);
-        put(o, "channel", json_string(db_column_text(st, 4)), &bad);
-        put(o, "language", json_string(db_column_text(st, 5)), &bad);
-        put(o, "title", json_string(db_column_text(st, 6)), &bad);
-        put(o, "text", json_string(db_column_text(st, 7)), &bad);
-        put(o, "rating", column_real(st, 8), &bad);
-        put(o, "category", json_string(db_column_text(st, 9)), &bad);
-        put(o, "sentiment", column_int(st, 10), &bad);
-        put(o, "received_at", column_time(st, 11), &bad);
-        put(o, "created_at", column_time(st, 12), &bad);
-        bad = bad || json_array_append_new(list, o) != 0;
-    }
-    db_done(st);
-    if (bad || r != DB_DONE) {
+    if (rc) {
         json_decref(list);
-        return bad ? CX_ERR_NOMEM : CX_ERR_STORE;
+        return rc;
     }
-    put(doc, "feedback_items", list, &bad);
+    bool bad = false;
+    put(doc, key, list, &bad);
     return bad ? CX_ERR_NOMEM : CX_OK;
 }
+
+static const export_field ANSWER_FIELDS[] = {
+    {"question", FIELD_TEXT},
+    {"kind", FIELD_TEXT},
+    {"number", FIELD_REAL_OR_NULL},
+    {"text", FIELD_TEXT_OR_NULL},
+    {NULL, FIELD_INT},
+};
+
+static cx_result answers_json(db_conn_t *db, int64_t response_id, json_t **out)
+{
+    return rows_json(db_prepare(db, "SELECT q.key, q.kind, a.value_num, a.value_text"
+                                    " FROM answers a JOIN questions q ON q.id = a.question_id"
+                                    " WHERE a.response_id = ? ORDER BY q.position, q.id"),
+                     response_id, ANSWER_FIELDS, out);
+}
+
+static const export_field RESPONSE_FIELDS[] = {
+    {"id", FIELD_INT},
+    {"survey", FIELD_SURVEY},
+    {"touchpoint", FIELD_TEXT_OR_NULL},
+    {"channel", FIELD_TEXT},
+    {"language", FIELD_TEXT},
+    {"submitted_at", FIELD_TIME},
+    {"completed", FIELD_BOOL},
+    {"score", FIELD_INT_OR_NULL},
+    {"comment", FIELD_TEXT_OR_NULL},
+    {"sentiment", FIELD_INT_OR_NULL},
+    {"invitation_id", FIELD_INT_OR_NULL},
+    {"created_at", FIELD_TIME},
+    {NULL, FIELD_INT},
+};
+
+static cx_result responses_json(db_conn_t *db, int64_t customer_id, json_t *doc)
+{
+    json_t *list = NULL;
+    cx_result rc = rows_json(
+        db_prepare(db,
+                   "SELECT r.id, r.survey_id, s.slug, s.name, t.name, r.channel, r.language,"
+                   " r.submitted_at, r.completed, r.score, r.comment, r.sentiment,"
+                   " r.invitation_id, r.created_at"
+                   " FROM responses r JOIN surveys s ON s.id = r.survey_id"
+                   " LEFT JOIN touchpoints t ON t.id = r.touchpoint_id"
+                   " WHERE r.customer_id = ? ORDER BY r.submitted_at, r.id"),
+        customer_id, RESPONSE_FIELDS, &list);
+    if (!rc)
+        rc = add_children(db, list, "answers", answers_json);
+    return put_section(doc, "responses", list, rc);
+}
+
+static const export_field FEEDBACK_FIELDS[] = {
+    {"id", FIELD_INT},
+    {"source", FIELD_TEXT},
+    {"external_id", FIELD_TEXT_OR_NULL},
+    {"touchpoint", FIELD_TEXT_OR_NULL},
+    {"channel", FIELD_TEXT},
+    {"language", FIELD_TEXT},
+    {"title", FIELD_TEXT},
+    {"text", FIELD_TEXT},
+    {"rating", FIELD_REAL_OR_NULL},
+    {"category", FIELD_TEXT},
+    {"sentiment", FIELD_INT_OR_NULL},
+    {"received_at", FIELD_TIME},
+    {"created_at", FIELD_TIME},
+    {NULL, FIELD_INT},
+};
+
+static cx_result feedback_json(db_conn_t *db, int64_t customer_id, json_t *doc)
+{
+    json_t *list = NULL;
+    cx_result rc = rows_json(
+        db_prepare(db,
+                   "SELECT f.id, f.source, f.external_id, t.name, f.channel, f.language,"
+                   " f.title, f.text, f.rating, f.category, f.sentiment, f.received_at,"
+                   " f.created_at"
+                   " FROM feedback_items f LEFT JOIN touchpoints t ON t.id = f.touchpoint_id"
+                   " WHERE f.customer_id = ? ORDER BY f.received_at, f.id"),
+        customer_id, FEEDBACK_FIELDS, &list);
+    return put_section(doc, "feedback_items", list, rc);
+}
+
+static const export_field INVITATION_FIELDS[] = {
+    {"id", FIELD_INT},
+    {"survey_id", FIELD_INT},
+    {"channel", FIELD_TEXT},
+    {"status", FIELD_TEXT},
+    {"status_detail", FIELD_TEXT},
+    {"sent_at", FIELD_TIME},
+    {"reminded_at", FIELD_TIME},
+    {"answered_at", FIELD_TIME},
+    {"created_at", FIELD_TIME},
+    {NULL, FIELD_INT},
+};
 
 static cx_result invitations_json(db_conn_t *db, int64_t customer_id, json_t *doc)
 {
     /* never the token hash: it would let the export's reader answer as
      * the customer */
-    db_stmt_t *st = db_prepare(
-        db, "SELECT id, survey_id, channel, status, status_detail, sent_at, reminded_at,"
-            " answered_at, created_at FROM invitations WHERE customer_id = ? ORDER BY id");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_int(st, 1, customer_id);
-    json_t *list = json_array();
-    bool bad = !list;
-    db_step_result r = DB_DONE;
-    while (!bad && (r = db_step(st)) == DB_ROW) {
-        json_t *o = json_object();
-        bad = !o;
-        if (!o)
-            break;
-        put(o, "id", json_integer(db_column_int(st, 0)), &bad);
-        put(o, "survey_id", json_integer(db_column_int(st, 1)), &bad);
-        put(o, "channel", json_string(db_column_text(st, 2)), &bad);
-        put(o, "status", json_string(db_column_text(st, 3)), &bad);
-        put(o, "status_detail", json_string(db_column_text(st, 4)), &bad);
-        put(o, "sent_at", column_time(st, 5), &bad);
-        put(o, "reminded_at", column_time(st, 6), &bad);
-        put(o, "answered_at", column_time(st, 7), &bad);
-        put(o, "created_at", column_time(st, 8), &bad);
-        bad = bad || json_array_append_new(list, o) != 0;
-    }
-    db_done(st);
-    if (bad || r != DB_DONE) {
-        json_decref(list);
-        return bad ? CX_ERR_NOMEM : CX_ERR_STORE;
-    }
-    put(doc, "invitations", list, &bad);
-    return bad ? CX_ERR_NOMEM : CX_OK;
+    json_t *list = NULL;
+    cx_result rc = rows_json(
+        db_prepare(db, "SELECT id, survey_id, channel, status, status_detail, sent_at,"
+                       " reminded_at, answered_at, created_at FROM invitations"
+                       " WHERE customer_id = ? ORDER BY id"),
+        customer_id, INVITATION_FIELDS, &list);
+    return put_section(doc, "invitations", list, rc);
 }
+
+static const export_field NOTE_FIELDS[] = {
+    {"id", FIELD_INT},
+    {"text", FIELD_TEXT},
+    {"created_at", FIELD_TIME},
+    {NULL, FIELD_INT},
+};
 
 static cx_result notes_json(db_conn_t *db, int64_t case_id, json_t **out)
 {
-    db_stmt_t *st = db_prepare(db, "SELECT id, text, created_at FROM case_notes"
-                                   " WHERE case_id = ? ORDER BY created_at, id");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_int(st, 1, case_id);
-    json_t *list = json_array();
-    bool bad = !list;
-    db_step_result r = DB_DONE;
-    while (!bad && (r = db_step(st)) == DB_ROW) {
-        json_t *o = json_pack("{s:I, s:s}", "id", (json_int_t)db_column_int(st, 0), "text",
-                              db_column_text(st, 1));
-        bad = !o;
-        if (o)
-            put(o, "created_at", column_time(st, 2), &bad);
-        bad = bad || json_array_append_new(list, o) != 0;
-    }
-    db_done(st);
-    if (bad || r != DB_DONE) {
-        json_decref(list);
-        return bad ? CX_ERR_NOMEM : CX_ERR_STORE;
-    }
-    *out = list;
-    return CX_OK;
+    return rows_json(db_prepare(db, "SELECT id, text, created_at FROM case_notes"
+                                    " WHERE case_id = ? ORDER BY created_at, id"),
+                     case_id, NOTE_FIELDS, out);
 }
+
+static const export_field CASE_FIELDS[] = {
+    {"id", FIELD_INT},
+    {"response_id", FIELD_INT_OR_NULL},
+    {"feedback_item_id", FIELD_INT_OR_NULL},
+    {"title", FIELD_TEXT},
+    {"status", FIELD_TEXT},
+    {"priority", FIELD_TEXT},
+    {"due_at", FIELD_TIME},
+    {"contacted", FIELD_BOOL},
+    {"outcome", FIELD_TEXT},
+    {"created_at", FIELD_TIME},
+    {"resolved_at", FIELD_TIME},
+    {"closed_at", FIELD_TIME},
+    {NULL, FIELD_INT},
+};
 
 static cx_result cases_json(db_conn_t *db, int64_t customer_id, json_t *doc)
 {
-    db_stmt_t *st = db_prepare(
-        db, "SELECT id, response_id, feedback_item_id, title, status, priority, due_at,"
-            " contacted, outcome, created_at, resolved_at, closed_at"
-            " FROM cases WHERE customer_id = ? ORDER BY id");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_int(st, 1, customer_id);
-    json_t *list = json_array();
-    bool bad = !list;
-    db_step_result r = DB_DONE;
-    while (!bad && (r = db_step(st)) == DB_ROW) {
-        json_t *o = json_object();
-        bad = !o;
-        if (!o)
-            break;
-        put(o, "id", json_integer(db_column_int(st, 0)), &bad);
-        put(o, "response_id", column_int(st, 1), &bad);
-        put(o, "feedback_item_id", column_int(st, 2), &bad);
-        put(o, "title", json_string(db_column_text(st, 3)), &bad);
-        put(o, "status", json_string(db_column_text(st, 4)), &bad);
-        put(o, "priority", json_string(db_column_text(st, 5)), &bad);
-        put(o, "due_at", column_time(st, 6), &bad);
-        put(o, "contacted", json_boolean(db_column_int(st, 7) != 0), &bad);
-        put(o, "outcome", json_string(db_column_text(st, 8)), &bad);
-        put(o, "created_at", column_time(st, 9), &bad);
-        put(o, "resolved_at", column_time(st, 10), &bad);
-        put(o, "closed_at", column_time(st, 11), &bad);
-        bad = bad || json_array_append_new(list, o) != 0;
-    }
-    db_done(st);
-    if (bad || r != DB_DONE) {
-        json_decref(list);
-        return bad ? CX_ERR_NOMEM : CX_ERR_STORE;
-    }
-    size_t i;
-    json_t *o;
-    json_array_foreach(list, i, o)
-    {
-        json_t *notes;
-        cx_result rc = notes_json(db, json_integer_value(json_object_get(o, "id")), &notes);
-        if (rc) {
-            json_decref(list);
-            return rc;
-        }
-        put(o, "notes", notes, &bad);
-    }
-    put(doc, "cases", list, &bad);
-    return bad ? CX_ERR_NOMEM : CX_OK;
+    json_t *list = NULL;
+    cx_result rc = rows_json(
+        db_prepare(db, "SELECT id, response_id, feedback_item_id, title, status, priority,"
+                       " due_at, contacted, outcome, created_at, resolved_at, closed_at"
+                       " FROM cases WHERE customer_id = ? ORDER BY id"),
+        customer_id, CASE_FIELDS, &list);
+    if (!rc)
+        rc = add_children(db, list, "notes", notes_json);
+    return put_section(doc, "cases", list, rc);
 }
 
 cx_result privacy_export(db_conn_t *db, int64_t customer_id, int64_t now, json_t **out)
@@ -534,4 +544,56 @@ cx_result privacy_retention_apply(db_conn_t *db, int64_t before, privacy_counts_
                                          " WHERE received_at < ? AND (text <> '' OR title <> '')"),
                           before, &counts->feedback_texts);
     return rc;
+}
+
+/* ---- the same, with their audit line ---- */
+
+cx_result privacy_export_audited(db_conn_t *db, int64_t customer_id, int64_t now,
+                                 const char *actor, const char *address, json_t **out)
+{
+    cx_result rc = privacy_export(db, customer_id, now, out);
+    if (rc)
+        return rc;
+    char target[48];
+    snprintf(target, sizeof target, "customer %lld", (long long)customer_id);
+    /* handing out everything about a person is worth a line in the log */
+    rc = store_audit_add(db, now, actor, "customer_exported", target, address, "");
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+cx_result privacy_erase_audited(db_conn_t *db, int64_t customer_id, int64_t now,
+                                const char *actor, const char *address, bool *already,
+                                int64_t *erased_at, privacy_counts_t *counts)
+{
+    cx_result rc = privacy_erase(db, customer_id, now, already, erased_at, counts);
+    if (rc || *already)
+        return rc;
+    char target[48], detail[160];
+    snprintf(target, sizeof target, "customer %lld", (long long)customer_id);
+    snprintf(detail, sizeof detail,
+             "comments=%lld text_answers=%lld feedback=%lld case_notes=%lld invitations=%lld",
+             (long long)counts->comments, (long long)counts->text_answers,
+             (long long)counts->feedback_texts, (long long)counts->case_notes,
+             (long long)counts->invitations);
+    return store_audit_add(db, now, actor, "customer_erased", target, address, detail);
+}
+
+cx_result privacy_retention_apply_audited(db_conn_t *db, int64_t now, int days,
+                                          const char *actor, bool audit_nothing,
+                                          privacy_counts_t *counts)
+{
+    cx_result rc = privacy_retention_apply(db, now - (int64_t)days * 86400, counts);
+    if (rc)
+        return rc;
+    if (!audit_nothing && counts->comments + counts->text_answers + counts->feedback_texts == 0)
+        return CX_OK;
+    char detail[160];
+    snprintf(detail, sizeof detail, "days=%d comments=%lld text_answers=%lld feedback=%lld", days,
+             (long long)counts->comments, (long long)counts->text_answers,
+             (long long)counts->feedback_texts);
+    return store_audit_add(db, now, actor, "retention_applied", "comment texts", "", detail);
 }

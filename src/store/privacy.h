@@ -64,4 +64,22 @@ cx_result privacy_retention_set_days(db_conn_t *db, int days);
 cx_result privacy_retention_count(db_conn_t *db, int64_t before, privacy_counts_t *counts);
 cx_result privacy_retention_apply(db_conn_t *db, int64_t before, privacy_counts_t *counts);
 
+/* The same three actions with their line in the audit log (accounts.h),
+ * so that every caller (the command line, the API, the server's daily
+ * pass) writes the same one; actor and address as store_audit_add takes
+ * them (address may be ""). The export's line is "customer_exported"
+ * (*out is NULL when it could not be written); the erasure's
+ * "customer_erased" with the counts, none when *already; the retention
+ * pass's "retention_applied" with the period and the counts, removing
+ * what was written more than days days before now, and when nothing was
+ * removed only if audit_nothing. */
+cx_result privacy_export_audited(db_conn_t *db, int64_t customer_id, int64_t now,
+                                 const char *actor, const char *address, json_t **out);
+cx_result privacy_erase_audited(db_conn_t *db, int64_t customer_id, int64_t now,
+                                const char *actor, const char *address, bool *already,
+                                int64_t *erased_at, privacy_counts_t *counts);
+cx_result privacy_retention_apply_audited(db_conn_t *db, int64_t now, int days,
+                                          const char *actor, bool audit_nothing,
+                                          privacy_counts_t *counts);
+
 #endif

@@ -51,45 +51,38 @@ cx_result store_response_add(db_conn_t *db, const store_response_t *r, int64_t *
 cx_result store_response_ids(db_conn_t *db, arena_t *arena, const store_response_filter_t *f,
                              int64_t **ids, size_t *count)
 {
-    db_stmt_t *st = db_prepare(
-        db, "SELECT r.id FROM responses r"
-            " LEFT JOIN touchpoints t ON t.id = r.touchpoint_id"
-            " LEFT JOIN customers c ON c.id = r.customer_id"
-            " LEFT JOIN segments sg ON sg.id = c.segment_id"
-            " WHERE (? = 0 OR r.survey_id = ?) AND (? IS NULL OR t.name = ?)"
-            " AND (? IS NULL OR r.channel = ?) AND (? IS NULL OR sg.name = ?)"
-            " AND (? IS NULL OR c.external_id = ?)"
-            " AND (? IS NULL OR r.submitted_at >= ?) AND (? IS NULL OR r.submitted_at < ?)"
-            " AND (? IS NULL OR r.score >= ?) AND (? IS NULL OR r.score <= ?)"
-            " AND r.id < ? ORDER BY r.id DESC LIMIT ?");
+    return store_response_ids_run(
+        db_prepare(db, "SELECT r.id" STORE_RESPONSE_FILTER_FROM " WHERE"
+                       STORE_RESPONSE_FILTER_WHERE),
+        arena, f, ids, count);
+}
+
+cx_result store_response_ids_run(db_stmt_t *st, arena_t *arena, const store_response_filter_t *f,
+                                 int64_t **ids, size_t *count)
+{
+    *count = 0;
     if (!st)
         return CX_ERR_STORE;
-    int i = 1;
-    db_bind_int(st, i++, f->survey_id);
-    db_bind_int(st, i++, f->survey_id);
-    const char *texts[] = {f->touchpoint, f->channel, f->segment, f->customer};
-    for (size_t k = 0; k < 4; k++) {
-        db_bind_text(st, i++, texts[k]);
-        db_bind_text(st, i++, texts[k]);
-    }
-    const bool has[] = {f->has_from, f->has_to, f->has_score_min, f->has_score_max};
-    const int64_t values[] = {f->from, f->to, f->score_min, f->score_max};
-    for (size_t k = 0; k < 4; k++) {
-        if (has[k]) {
-            db_bind_int(st, i++, values[k]);
-            db_bind_int(st, i++, values[k]);
-        } else {
-            i += 2; /* left NULL */
-        }
-    }
-    db_bind_int(st, i++, f->before_id > 0 ? f->before_id : INT64_MAX);
-    db_bind_int(st, i++, f->limit > 0 ? f->limit : 100);
-    size_t cap = f->limit > 0 ? (size_t)f->limit : 100;
-    *ids = arena_alloc(arena, cap * sizeof **ids);
-    *count = 0;
+    db_bind_int(st, 2, f->survey_id);
+    db_bind_text(st, 3, f->touchpoint);
+    db_bind_text(st, 4, f->channel);
+    db_bind_text(st, 5, f->segment);
+    db_bind_text(st, 6, f->customer);
+    if (f->has_from)
+        db_bind_int(st, 7, f->from);
+    if (f->has_to)
+        db_bind_int(st, 8, f->to);
+    if (f->has_score_min)
+        db_bind_int(st, 9, f->score_min);
+    if (f->has_score_max)
+        db_bind_int(st, 10, f->score_max);
+    db_bind_int(st, 11, f->before_id > 0 ? f->before_id : INT64_MAX);
+    int limit = f->limit > 0 ? f->limit : 100;
+    db_bind_int(st, 12, limit);
+    *ids = arena_alloc(arena, (size_t)limit * sizeof **ids);
     cx_result rc = *ids ? CX_OK : CX_ERR_NOMEM;
     db_step_result r = DB_DONE;
-    while (!rc && *count < cap && (r = db_step(st)) == DB_ROW)
+    while (!rc && *count < (size_t)limit && (r = db_step(st)) == DB_ROW)
         (*ids)[(*count)++] = db_column_int(st, 0);
     if (!rc && r != DB_ROW && r != DB_DONE)
         rc = CX_ERR_STORE;
@@ -103,10 +96,7 @@ cx_result store_response_delete(db_conn_t *db, int64_t id)
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, id);
-    cx_result rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }
 
 cx_result store_response_get(db_conn_t *db, arena_t *arena, int64_t id, store_response_t *out)

@@ -66,6 +66,28 @@ typedef struct store_response_filter {
 cx_result store_response_ids(db_conn_t *db, arena_t *arena, const store_response_filter_t *f,
                              int64_t **ids, size_t *count);
 
+/* For the store's other listings of response ids (browse.c), so that every
+ * listing reads the filter alike: the joins and the conditions of
+ * store_response_ids, with the filter in parameters ?2 to ?12 (?1 is left
+ * to the caller), ending in the order and the limit ... */
+#define STORE_RESPONSE_FILTER_FROM                                                                 \
+    " FROM responses r"                                                                            \
+    " LEFT JOIN touchpoints t ON t.id = r.touchpoint_id"                                           \
+    " LEFT JOIN customers c ON c.id = r.customer_id"                                               \
+    " LEFT JOIN segments sg ON sg.id = c.segment_id"
+#define STORE_RESPONSE_FILTER_WHERE                                                                \
+    " (?2 = 0 OR r.survey_id = ?2) AND (?3 IS NULL OR t.name = ?3)"                                \
+    " AND (?4 IS NULL OR r.channel = ?4) AND (?5 IS NULL OR sg.name = ?5)"                         \
+    " AND (?6 IS NULL OR c.external_id = ?6)"                                                      \
+    " AND (?7 IS NULL OR r.submitted_at >= ?7) AND (?8 IS NULL OR r.submitted_at < ?8)"            \
+    " AND (?9 IS NULL OR r.score >= ?9) AND (?10 IS NULL OR r.score <= ?10)"                       \
+    " AND r.id < ?11 ORDER BY r.id DESC LIMIT ?12"
+/* ... and, for "SELECT r.id" STORE_RESPONSE_FILTER_FROM " WHERE ..."
+ * STORE_RESPONSE_FILTER_WHERE prepared by the caller (NULL: CX_ERR_STORE),
+ * binds f, steps and collects the ids. */
+cx_result store_response_ids_run(db_stmt_t *st, arena_t *arena, const store_response_filter_t *f,
+                                 int64_t **ids, size_t *count);
+
 /* Deletes a response with its answers (cases keep their history and lose
  * the link); CX_ERR_NOT_FOUND when there is none. */
 cx_result store_response_delete(db_conn_t *db, int64_t id);

@@ -9,14 +9,17 @@
  */
 #include "store/surveys.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/slug.h"
 #include "store/orgdata.h"
+#include "store/rows.h"
 
 bool surveys_kind_valid(const char *kind)
 {
@@ -90,18 +93,25 @@ static cx_result add_question(db_conn_t *db, int64_t survey_id, int position,
     return rc;
 }
 
-static cx_result slug_taken(db_conn_t *db, const char *slug, bool *taken)
+/* Whether st (prepared and bound; NULL: CX_ERR_STORE) yields a row. */
+static cx_result row_exists(db_stmt_t *st, bool *exists)
 {
-    db_stmt_t *st = db_prepare(db, "SELECT 1 FROM surveys WHERE slug = ?");
     if (!st)
         return CX_ERR_STORE;
-    db_bind_text(st, 1, slug);
     db_step_result r = db_step(st);
     db_done(st);
     if (r == DB_ERROR)
         return CX_ERR_STORE;
-    *taken = r == DB_ROW;
+    *exists = r == DB_ROW;
     return CX_OK;
+}
+
+static cx_result slug_taken(db_conn_t *db, const char *slug, bool *taken)
+{
+    db_stmt_t *st = db_prepare(db, "SELECT 1 FROM surveys WHERE slug = ?");
+    if (st)
+        db_bind_text(st, 1, slug);
+    return row_exists(st, taken);
 }
 
 /* The first free of BASE, BASE-2, BASE-3, ... into slug. */
@@ -177,8 +187,9 @@ cx_result surveys_create(db_conn_t *db, const surveys_new_t *s, int64_t *id_out,
     " s.allowed_origins"                                                                           \
     " FROM surveys s LEFT JOIN touchpoints t ON t.id = s.touchpoint_id"
 
-static cx_result read_survey_row(db_stmt_t *st, arena_t *arena, surveys_info_t *out)
+static cx_result read_survey_row(db_stmt_t *st, arena_t *arena, void *element)
 {
+    surveys_info_t *out = element;
     memset(out, 0, sizeof *out);
     out->id = db_column_int(st, 0);
     out->slug = arena_strdup(arena, db_column_text(st, 1));
@@ -195,6 +206,26 @@ static cx_result read_survey_row(db_stmt_t *st, arena_t *arena, surveys_info_t *
     out->allowed_origins = arena_strdup(arena, db_column_text(st, 12));
     if (!out->slug || !out->kind || !out->name || !out->touchpoint || !out->channel ||
         !out->languages || !out->thank_you || !out->allowed_origins)
+        return CX_ERR_NOMEM;
+    return CX_OK;
+}
+
+static cx_result read_question_row(db_stmt_t *st, arena_t *arena, void *element)
+{
+    surveys_question_t *q = element;
+    q->id = db_column_int(st, 0);
+    q->key = arena_strdup(arena, db_column_text(st, 1));
+    q->kind = arena_strdup(arena, db_column_text(st, 2));
+    q->is_main = db_column_int(st, 3) != 0;
+    q->position = (int)db_column_int(st, 4);
+    q->label = arena_strdup(arena, db_column_text(st, 5));
+    q->choices = arena_strdup(arena, db_column_text(st, 6));
+    q->logic = arena_strdup(arena, db_column_text(st, 7));
+    q->scale_inverted = db_column_int(st, 8) != 0;
+    q->required = db_column_int(st, 9) != 0;
+    q->driver_attribute = arena_strdup(arena, db_column_text(st, 10));
+    q->answers = db_column_int(st, 11);
+    if (!q->key || !q->kind || !q->label || !q->choices || !q->logic || !q->driver_attribute)
         return CX_ERR_NOMEM;
     return CX_OK;
 }
@@ -218,43 +249,10 @@ static cx_result read_questions(db_conn_t *db, arena_t *arena, surveys_info_t *s
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, s->id);
-    size_t cap = 8, n = 0;
-    surveys_question_t *q = arena_alloc(arena, cap * sizeof *q);
-    cx_result rc = q ? CX_OK : CX_ERR_NOMEM;
-    db_step_result r = DB_DONE;
-    while (!rc && (r = db_step(st)) == DB_ROW) {
-        if (n == cap) {
-            surveys_question_t *bigger = arena_alloc(arena, 2 * cap * sizeof *q);
-            if (!bigger) {
-                rc = CX_ERR_NOMEM;
-                break;
-            }
-            memcpy(bigger, q, n * sizeof *q);
-            q = bigger;
-            cap *= 2;
-        }
-        q[n].id = db_column_int(st, 0);
-        q[n].key = arena_strdup(arena, db_column_text(st, 1));
-        q[n].kind = arena_strdup(arena, db_column_text(st, 2));
-        q[n].is_main = db_column_int(st, 3) != 0;
-        q[n].position = (int)db_column_int(st, 4);
-        q[n].label = arena_strdup(arena, db_column_text(st, 5));
-        q[n].choices = arena_strdup(arena, db_column_text(st, 6));
-        q[n].logic = arena_strdup(arena, db_column_text(st, 7));
-        q[n].scale_inverted = db_column_int(st, 8) != 0;
-        q[n].required = db_column_int(st, 9) != 0;
-        q[n].driver_attribute = arena_strdup(arena, db_column_text(st, 10));
-        q[n].answers = db_column_int(st, 11);
-        if (!q[n].key || !q[n].kind || !q[n].label || !q[n].choices || !q[n].logic ||
-            !q[n].driver_attribute)
-            rc = CX_ERR_NOMEM;
-        n++;
-    }
-    if (!rc && r == DB_ERROR)
-        rc = CX_ERR_STORE;
-    db_done(st);
-    s->questions = q;
-    s->question_count = n;
+    void *questions;
+    cx_result rc = store_rows_collect(st, arena, sizeof *s->questions, 0, read_question_row,
+                                      &questions, &s->question_count);
+    s->questions = questions;
     return rc;
 }
 
@@ -308,34 +306,21 @@ cx_result surveys_get_for_write(db_conn_t *db, arena_t *arena, int64_t id, const
     return get_one(db, st, arena, out);
 }
 
+cx_result surveys_get_by_ref(db_conn_t *db, arena_t *arena, const char *ref,
+                             surveys_info_t *out)
+{
+    char *end;
+    errno = 0;
+    long id = *ref ? strtol(ref, &end, 10) : 0;
+    if (*ref && !errno && !*end && id >= 1 && id <= INT32_MAX)
+        return surveys_get(db, arena, id, out);
+    return surveys_get_by_slug(db, arena, ref, out);
+}
+
 cx_result surveys_list(db_conn_t *db, arena_t *arena, surveys_info_t **out, size_t *count)
 {
-    db_stmt_t *st = db_prepare(db, SURVEY_COLUMNS " ORDER BY s.id");
-    if (!st)
-        return CX_ERR_STORE;
-    size_t cap = 16, n = 0;
-    surveys_info_t *rows = arena_alloc(arena, cap * sizeof *rows);
-    cx_result rc = rows ? CX_OK : CX_ERR_NOMEM;
-    db_step_result r = DB_DONE;
-    while (!rc && (r = db_step(st)) == DB_ROW) {
-        if (n == cap) {
-            surveys_info_t *bigger = arena_alloc(arena, 2 * cap * sizeof *rows);
-            if (!bigger) {
-                rc = CX_ERR_NOMEM;
-                break;
-            }
-            memcpy(bigger, rows, n * sizeof *rows);
-            rows = bigger;
-            cap *= 2;
-        }
-        rc = read_survey_row(st, arena, &rows[n++]);
-    }
-    if (!rc && r == DB_ERROR)
-        rc = CX_ERR_STORE;
-    db_done(st);
-    *out = rows;
-    *count = n;
-    return rc;
+    return store_rows_collect(db_prepare(db, SURVEY_COLUMNS " ORDER BY s.id"), arena,
+                              sizeof **out, 0, read_survey_row, (void **)out, count);
 }
 
 const surveys_question_t *surveys_question(const surveys_info_t *s, const char *key)
@@ -866,15 +851,9 @@ static char *dump_consume(json_t *v)
 static cx_result touchpoint_exists(db_conn_t *db, int64_t id, bool *exists)
 {
     db_stmt_t *st = db_prepare(db, "SELECT 1 FROM touchpoints WHERE id = ?");
-    if (!st)
-        return CX_ERR_STORE;
-    db_bind_int(st, 1, id);
-    db_step_result r = db_step(st);
-    db_done(st);
-    if (r == DB_ERROR)
-        return CX_ERR_STORE;
-    *exists = r == DB_ROW;
-    return CX_OK;
+    if (st)
+        db_bind_int(st, 1, id);
+    return row_exists(st, exists);
 }
 
 /* The stored question of the definition's question (by key), or NULL. */
@@ -1275,10 +1254,7 @@ cx_result surveys_delete(db_conn_t *db, int64_t id, surveys_problem_t *p)
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, id);
-    rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }
 
 cx_result surveys_set_open(db_conn_t *db, int64_t id, bool open)
@@ -1288,10 +1264,7 @@ cx_result surveys_set_open(db_conn_t *db, int64_t id, bool open)
         return CX_ERR_STORE;
     db_bind_int(st, 1, open);
     db_bind_int(st, 2, id);
-    cx_result rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
 }
 
 cx_result surveys_question_set_logic(db_conn_t *db, int64_t question_id, const char *logic)
@@ -1301,44 +1274,22 @@ cx_result surveys_question_set_logic(db_conn_t *db, int64_t question_id, const c
         return CX_ERR_STORE;
     db_bind_text(st, 1, logic);
     db_bind_int(st, 2, question_id);
-    cx_result rc = db_exec_stmt(st);
-    if (!rc && db_changes(db) == 0)
-        rc = CX_ERR_NOT_FOUND;
-    return rc;
+    return db_exec_changed(db, st);
+}
+
+static cx_result read_touchpoint_row(db_stmt_t *st, arena_t *arena, void *element)
+{
+    surveys_touchpoint_t *t = element;
+    t->id = db_column_int(st, 0);
+    t->name = arena_strdup(arena, db_column_text(st, 1));
+    t->channel = arena_strdup(arena, db_column_text(st, 2));
+    return t->name && t->channel ? CX_OK : CX_ERR_NOMEM;
 }
 
 cx_result surveys_touchpoints(db_conn_t *db, arena_t *arena, surveys_touchpoint_t **out,
                               size_t *count)
 {
-    db_stmt_t *st = db_prepare(db, "SELECT id, name, channel FROM touchpoints ORDER BY name, id");
-    if (!st)
-        return CX_ERR_STORE;
-    size_t cap = 16, n = 0;
-    surveys_touchpoint_t *rows = arena_alloc(arena, cap * sizeof *rows);
-    cx_result rc = rows ? CX_OK : CX_ERR_NOMEM;
-    db_step_result r = DB_DONE;
-    while (!rc && (r = db_step(st)) == DB_ROW) {
-        if (n == cap) {
-            surveys_touchpoint_t *bigger = arena_alloc(arena, 2 * cap * sizeof *rows);
-            if (!bigger) {
-                rc = CX_ERR_NOMEM;
-                break;
-            }
-            memcpy(bigger, rows, n * sizeof *rows);
-            rows = bigger;
-            cap *= 2;
-        }
-        rows[n].id = db_column_int(st, 0);
-        rows[n].name = arena_strdup(arena, db_column_text(st, 1));
-        rows[n].channel = arena_strdup(arena, db_column_text(st, 2));
-        if (!rows[n].name || !rows[n].channel)
-            rc = CX_ERR_NOMEM;
-        n++;
-    }
-    if (!rc && r == DB_ERROR)
-        rc = CX_ERR_STORE;
-    db_done(st);
-    *out = rows;
-    *count = n;
-    return rc;
+    return store_rows_collect(
+        db_prepare(db, "SELECT id, name, channel FROM touchpoints ORDER BY name, id"), arena,
+        sizeof **out, 0, read_touchpoint_row, (void **)out, count);
 }

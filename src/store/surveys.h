@@ -83,6 +83,10 @@ typedef struct surveys_info {
 cx_result surveys_get(db_conn_t *db, arena_t *arena, int64_t id, surveys_info_t *out);
 cx_result surveys_get_by_slug(db_conn_t *db, arena_t *arena, const char *slug,
                               surveys_info_t *out);
+/* The survey a user named on the command line: ref is its id (a decimal
+ * number from 1 to INT32_MAX) or else its slug. */
+cx_result surveys_get_by_ref(db_conn_t *db, arena_t *arena, const char *ref,
+                             surveys_info_t *out);
 
 /* The same without counting the survey's responses (responses is -1):
  * for the write path, which looks a survey up per request and must not

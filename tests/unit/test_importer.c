@@ -236,3 +236,18 @@ Test(importer, fields_and_kinds)
     cr_assert_not(importer_kind_parse(NULL, &k));
     cr_assert_str_eq(importer_kind_name(IMPORTER_FEEDBACK), "feedback");
 }
+
+Test(importer, language_code_for_files_and_the_command_line)
+{
+    char out[4];
+    cr_assert(importer_language_code(" PL ", 4, out));
+    cr_assert_str_eq(out, "pl");
+    cr_assert(importer_language_code("ron", 3, out));
+    cr_assert_str_eq(out, "ron");
+    cr_assert(importer_language_code("en-GB", 2, out), "only the n bytes given count");
+    cr_assert_str_eq(out, "en");
+    cr_assert_not(importer_language_code("e", 1, out));
+    cr_assert_not(importer_language_code("engl", 4, out));
+    cr_assert_not(importer_language_code("p1", 2, out));
+    cr_assert_not(importer_language_code("", 0, out));
+}

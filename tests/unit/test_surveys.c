@@ -227,3 +227,65 @@ Test(surveys, writes_keep_ids_and_protect_answers)
     store_close(s);
     test_db_remove(&t);
 }
+
+typedef struct ref_job {
+    arena_t arena;
+    int64_t ids[2];
+    surveys_info_t *list;
+    size_t count;
+} ref_job_t;
+
+static cx_result two_surveys_job(db_conn_t *db, void *arg)
+{
+    ref_job_t *j = arg;
+    surveys_new_t a = {.kind = "nps", .name = "Po zakupie", .languages = "pl", .created_at = 1};
+    surveys_new_t b = {.kind = "csat", .name = "12", .languages = "pl", .created_at = 1};
+    cx_result rc = surveys_create(db, &a, &j->ids[0], NULL);
+    if (!rc)
+        rc = surveys_create(db, &b, &j->ids[1], NULL);
+    return rc;
+}
+
+/* what a user may type after --survey, and what it finds */
+static int64_t by_ref(db_conn_t *db, arena_t *arena, const char *ref)
+{
+    surveys_info_t info;
+    cx_result rc = surveys_get_by_ref(db, arena, ref, &info);
+    if (rc == CX_ERR_NOT_FOUND)
+        return 0;
+    cr_assert_eq(rc, CX_OK, "%s", ref);
+    cr_assert_gt(info.question_count, 0, "%s comes with its questions", ref);
+    return info.id;
+}
+
+static cx_result ref_job(db_conn_t *db, void *arg)
+{
+    ref_job_t *j = arg;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)j->ids[1]);
+    cr_assert_eq(by_ref(db, &j->arena, id), j->ids[1], "a number is an id");
+    cr_assert_eq(by_ref(db, &j->arena, "po-zakupie"), j->ids[0], "else a slug");
+    cr_assert_eq(by_ref(db, &j->arena, "12"), 0, "a number is never read as a slug");
+    cr_assert_eq(by_ref(db, &j->arena, "0"), 0);
+    cr_assert_eq(by_ref(db, &j->arena, ""), 0);
+    cr_assert_eq(by_ref(db, &j->arena, "nie-ma"), 0);
+    return surveys_list(db, &j->arena, &j->list, &j->count);
+}
+
+Test(surveys, get_by_ref_takes_an_id_or_a_slug)
+{
+    test_db_t t;
+    test_db_make(&t);
+    store_t *s = test_db_open(&t, 0);
+    ref_job_t j = {0};
+    arena_init(&j.arena);
+    cr_assert_eq(store_write(s, two_surveys_job, &j), CX_OK);
+    cr_assert_eq(store_read(s, ref_job, &j), CX_OK);
+    cr_assert_eq(j.count, 2, "the listing reads every row");
+    cr_assert_eq(j.list[0].id, j.ids[0]);
+    cr_assert_eq(j.list[1].id, j.ids[1]);
+    cr_assert_str_eq(j.list[1].slug, "12");
+    arena_free(&j.arena);
+    store_close(s);
+    test_db_remove(&t);
+}
