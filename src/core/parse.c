@@ -2,15 +2,16 @@
  * parse.c — dates, time zones, numbers and flags from imported text (see
  * parse.h).
  *
- * Time zones are read from TZif files (RFC 8536) and their POSIX TZ footer
- * rule by our own code: setenv("TZ") + mktime would change the zone of the
- * whole process under the web server's threads. Calendar arithmetic uses
+ * Time zones are made from the bytes of TZif files (RFC 8536) and their
+ * POSIX TZ footer rule by our own code: setenv("TZ") + mktime would change
+ * the zone of the whole process under the web server's threads. Reading
+ * the file is sys/tz.c's. Calendar arithmetic uses
  * Howard Hinnant's days-from-civil formulas (public domain), written out.
  *
  * Numbers are converted without strtod's locale: digits are collected into
  * a clean ASCII string and converted exactly (Clinger's fast path) or by
  * strtod_l in the "C" locale. Nothing here allocates except zones and the
- * caller's message buffer; nothing does I/O except parse_zone_load.
+ * caller's message buffer; nothing does I/O.
  */
 #include "core/parse.h"
 
@@ -408,7 +409,7 @@ static bool zone_from_tzif(parse_zone_t *z, const unsigned char *d, size_t n)
     return false;
 }
 
-static bool zone_name_ok(const char *name)
+bool parse_zone_name_ok(const char *name)
 {
     if (!*name || name[0] == '/' || strstr(name, "..") || strlen(name) > 200)
         return false;
@@ -417,32 +418,6 @@ static bool zone_name_ok(const char *name)
               *p == '/' || *p == '_' || *p == '-' || *p == '+'))
             return false;
     return true;
-}
-
-/* Reads the zone's TZif file; false if there is none or it is unusable. */
-static bool zone_read_file(parse_zone_t *z, const char *name)
-{
-    const char *dir = getenv("TZDIR");
-    if (!dir || !*dir)
-        dir = "/usr/share/zoneinfo";
-    buf_t path, data;
-    buf_init(&path, 4096);
-    buf_init(&data, 1 << 20);
-    buf_printf(&path, "%s/%s", dir, name);
-    bool ok = false;
-    FILE *f = buf_failed(&path) ? NULL : fopen(buf_str(&path), "rb");
-    if (f) {
-        char chunk[4096];
-        size_t got;
-        while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-            buf_append(&data, chunk, got);
-        ok = !ferror(f) && !buf_failed(&data) &&
-             zone_from_tzif(z, (const unsigned char *)data.data, data.len);
-        fclose(f);
-    }
-    buf_free(&path);
-    buf_free(&data);
-    return ok;
 }
 
 void parse_zone_free(parse_zone_t *z)
@@ -456,7 +431,8 @@ void parse_zone_free(parse_zone_t *z)
     free(z);
 }
 
-cx_result parse_zone_load(const char *name, parse_zone_t **out, buf_t *msg)
+cx_result parse_zone_load(const char *name, const void *tzif, size_t tzif_len, parse_zone_t **out,
+                          buf_t *msg)
 {
     *out = NULL;
     if (!name || !*name)
@@ -466,7 +442,7 @@ cx_result parse_zone_load(const char *name, parse_zone_t **out, buf_t *msg)
         free(z);
         return CX_ERR_NOMEM;
     }
-    if (strcmp(name, "UTC") != 0 && zone_name_ok(name) && zone_read_file(z, name)) {
+    if (tzif && strcmp(name, "UTC") != 0 && zone_from_tzif(z, tzif, tzif_len)) {
         if (z->ntrans == 0 && !z->rule.valid) /* a fixed zone without footer */
             z->rule = (tz_rule_t){.valid = true, .std_off = z->type_off[0]};
         *out = z;

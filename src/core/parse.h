@@ -35,13 +35,19 @@
 typedef struct parse_zone parse_zone_t;
 
 /*
- * Loads a zone: an IANA name ("Europe/Warsaw", looked up under $TZDIR or
- * the system zoneinfo directory), "UTC", or a POSIX TZ rule such as
- * "CET-1CEST,M3.5.0,M10.5.0/3". Without zoneinfo files a few zones the
- * product's users need are built in as their current rules (valid for
- * dates since 1996). Caller frees with parse_zone_free.
+ * Makes a zone: an IANA name ("Europe/Warsaw") with tzif[0..tzif_len) the
+ * bytes of its zoneinfo file, "UTC", or a POSIX TZ rule such as
+ * "CET-1CEST,M3.5.0,M10.5.0/3". Without the file (tzif NULL, or not a
+ * usable TZif) a few zones the product's users need are built in as their
+ * current rules (valid for dates since 1996). Reading the file is the
+ * caller's (sys/tz.h tz_zone_load): this module does no I/O. Caller frees
+ * with parse_zone_free.
  */
-cx_result parse_zone_load(const char *name, parse_zone_t **out, buf_t *msg);
+cx_result parse_zone_load(const char *name, const void *tzif, size_t tzif_len, parse_zone_t **out,
+                          buf_t *msg);
+/* Whether name may name a zoneinfo file: letters, digits, '/', '_', '-',
+ * '+', not absolute, no "..", at most 200 bytes. */
+bool parse_zone_name_ok(const char *name);
 /* The same from the bytes of a TZif file (RFC 8536, versions 1-4); name
  * is only what parse_zone_name returns. CX_ERR_INVALID if malformed. */
 cx_result parse_zone_from_tzif(const char *name, const void *data, size_t n,

@@ -28,6 +28,7 @@
 #include "store/import_refs.h"
 #include "store/orgdata.h"
 #include "store/surveys.h"
+#include "sys/tz.h"
 
 #define IMPORT_SAMPLE_ROWS 1000
 #define IMPORT_BATCH 1024
@@ -1325,7 +1326,7 @@ importer_status_t importer_prepare(importer_t *im, store_t *store)
     }
     buf_t msg;
     buf_init(&msg, 0);
-    if (parse_zone_load(im->zone_name ? im->zone_name : PARSE_DEFAULT_ZONE, &im->zone, &msg)) {
+    if (tz_zone_load(im->zone_name ? im->zone_name : PARSE_DEFAULT_ZONE, &im->zone, &msg)) {
         im_error(im, "time zone: %s", buf_str(&msg));
         buf_free(&msg);
         return IMPORTER_FAILED;

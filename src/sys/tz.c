@@ -18,6 +18,36 @@
 
 static char zone_name[64] = "UTC";
 
+cx_result tz_zone_load(const char *name, parse_zone_t **out, buf_t *msg)
+{
+    if (!name || !*name)
+        name = PARSE_DEFAULT_ZONE;
+    buf_t data;
+    buf_init(&data, 1 << 16);
+    bool have = false;
+    if (strcmp(name, "UTC") != 0 && parse_zone_name_ok(name)) {
+        const char *dir = getenv("TZDIR");
+        if (!dir || !*dir)
+            dir = "/usr/share/zoneinfo";
+        buf_t path;
+        buf_init(&path, 256);
+        buf_printf(&path, "%s/%s", dir, name);
+        FILE *f = buf_failed(&path) ? NULL : fopen(buf_str(&path), "rb");
+        if (f) {
+            char chunk[4096];
+            size_t got;
+            while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+                buf_append(&data, chunk, got);
+            have = !ferror(f) && !buf_failed(&data);
+            fclose(f);
+        }
+        buf_free(&path);
+    }
+    cx_result rc = parse_zone_load(name, have ? data.data : NULL, have ? data.len : 0, out, msg);
+    buf_free(&data);
+    return rc;
+}
+
 bool tz_set(const char *name)
 {
     if (!name || !*name || strlen(name) >= sizeof zone_name || strstr(name, ".."))

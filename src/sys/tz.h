@@ -13,10 +13,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/buf.h"
+#include "core/parse.h"
+#include "core/result.h"
+
 /* Sets the zone by IANA name ("Europe/Warsaw"); false if unknown (the zone
  * is then left as it was). Call before any thread starts. */
 bool tz_set(const char *name);
 const char *tz_name(void);
+
+/* A zone for reading local times (imports): name's zoneinfo file under
+ * $TZDIR or the system zoneinfo directory, read here and made into a zone
+ * by parse_zone_load (which also knows "UTC", POSIX rules and a few zones
+ * built in for machines without zoneinfo). CX_ERR_INVALID with a message
+ * for an unknown zone. Caller frees with parse_zone_free. Independent of
+ * tz_set. */
+cx_result tz_zone_load(const char *name, parse_zone_t **out, buf_t *msg);
 
 /* Days since 1970-01-01 of the local calendar date of t (Unix seconds). */
 int32_t tz_local_day(int64_t t);

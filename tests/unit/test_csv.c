@@ -15,6 +15,7 @@
 #include "core/csv.h"
 #include "core/parse.h"
 #include "core/rng.h"
+#include "sys/tz.h"
 
 /* Renders every record as "LINE:f1|f2|..." lines; '|', '\\', CR and LF
  * inside fields are escaped so that the shape is visible. */
@@ -831,7 +832,7 @@ Test(csv_real, cfpb_dates_parse)
     char *vals[200];
     size_t lens[200], nv = 0;
     parse_zone_t *warsaw;
-    cr_assert_eq(parse_zone_load("Europe/Warsaw", &warsaw, NULL), CX_OK);
+    cr_assert_eq(tz_zone_load("Europe/Warsaw", &warsaw, NULL), CX_OK);
     while (nv < 200 && csv_next_record(r, &rec) == CX_OK && rec.count) {
         vals[nv] = strdup(rec.fields[col].data);
         lens[nv] = rec.fields[col].len;

@@ -13,13 +13,14 @@
 
 #include "core/parse.h"
 #include "core/rng.h"
+#include "sys/tz.h"
 
 static parse_zone_t *zone(const char *name)
 {
     parse_zone_t *z = NULL;
     buf_t msg;
     buf_init(&msg, 0);
-    cr_assert_eq(parse_zone_load(name, &z, &msg), CX_OK, "%s", buf_str(&msg));
+    cr_assert_eq(tz_zone_load(name, &z, &msg), CX_OK, "%s", buf_str(&msg));
     buf_free(&msg);
     return z;
 }
@@ -113,12 +114,12 @@ Test(zone, unknown_zones)
     parse_zone_t *z = (parse_zone_t *)1;
     buf_t msg;
     buf_init(&msg, 0);
-    cr_assert_eq(parse_zone_load("Mars/Olympus_Mons", &z, &msg), CX_ERR_INVALID);
+    cr_assert_eq(tz_zone_load("Mars/Olympus_Mons", &z, &msg), CX_ERR_INVALID);
     cr_assert_null(z);
     cr_assert_str_eq(buf_str(&msg), "unknown time zone 'Mars/Olympus_Mons'; use a name such "
                                     "as 'Europe/Warsaw' or 'UTC'");
     buf_reset(&msg);
-    cr_assert_eq(parse_zone_load("../../etc/passwd", &z, &msg), CX_ERR_INVALID);
+    cr_assert_eq(tz_zone_load("../../etc/passwd", &z, &msg), CX_ERR_INVALID);
     buf_free(&msg);
 }
 
