@@ -139,6 +139,8 @@ def test_period_and_segment_form_narrows_the_overview(driver, report_data):
     B = by()
     srv, _, _ = report_data
     open_overview(driver, srv, "en")
+    summary_before = driver.find_element(B.ID, "summary").text
+    trend_before = driver.find_element(B.CSS_SELECTOR, "#chart-trend svg").get_attribute("outerHTML")
     form = driver.find_element(B.CSS_SELECTOR, "form.overview-filter")
     driver.execute_script("arguments[0].value = '2026-07-01'", form.find_element(B.NAME, "from"))
     driver.execute_script("arguments[0].value = '2026-09-30'", form.find_element(B.NAME, "to"))
@@ -152,6 +154,11 @@ def test_period_and_segment_form_narrows_the_overview(driver, report_data):
     groups = [tr.get_attribute("data-group") for tr in driver.find_elements(
         B.CSS_SELECTOR, "#bd-segment-nps table.breakdown-table tbody tr")]
     assert groups == ["Premium"], groups
+    # the filter changed what the page says and draws, not only its lead
+    summary_after = driver.find_element(B.ID, "summary").text
+    assert summary_after and summary_after != summary_before, summary_after
+    trend_after = driver.find_element(B.CSS_SELECTOR, "#chart-trend svg").get_attribute("outerHTML")
+    assert trend_after != trend_before, "the trend chart is drawn from the filtered data"
     href = driver.find_element(B.ID, "download-report").get_attribute("href")
     assert href.endswith("/report.html?from=2026-07-01&to=2026-09-30&segment=Premium"), href
     driver.save_screenshot(os.path.join(ARTIFACTS, "overview-filtered.png"))
