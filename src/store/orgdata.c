@@ -390,7 +390,10 @@ static void bind_response(db_stmt_t *st, int base, const orgdata_response_t *r)
 #define RESPONSE_TUPLE8                                                                            \
     RESPONSE_TUPLE "," RESPONSE_TUPLE "," RESPONSE_TUPLE "," RESPONSE_TUPLE "," RESPONSE_TUPLE    \
                    "," RESPONSE_TUPLE "," RESPONSE_TUPLE "," RESPONSE_TUPLE
-#define RESPONSE_BIG 64
+#define RESPONSE_TUPLE64                                                                           \
+    RESPONSE_TUPLE8 "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8 \
+                    "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8
+#define RESPONSE_BIG 256 /* 3072 parameters, well under SQLite's limit */
 
 /* Steps one statement of RESPONSE_BIG rows; false (with *rc) on an error. */
 static bool responses_add_big(db_stmt_t *st, const orgdata_response_t *rows, cx_result *rc)
@@ -406,13 +409,12 @@ static bool responses_add_big(db_stmt_t *st, const orgdata_response_t *rows, cx_
 cx_result orgdata_responses_add(db_conn_t *db, const orgdata_response_t *rows, size_t n)
 {
     size_t i = 0;
-    /* 64 rows a statement for large loads: the full-text index of the
+    /* 256 rows a statement for large loads: the full-text index of the
      * comments flushes its pending terms at the end of every statement,
      * so fewer, larger statements write fewer, larger index segments */
     if (n >= RESPONSE_BIG) {
-        db_stmt_t *st = db_prepare(db, RESPONSE_INSERT RESPONSE_TUPLE8 "," RESPONSE_TUPLE8
-                                       "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8
-                                       "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8);
+        db_stmt_t *st = db_prepare(db, RESPONSE_INSERT RESPONSE_TUPLE64 "," RESPONSE_TUPLE64
+                                       "," RESPONSE_TUPLE64 "," RESPONSE_TUPLE64);
         if (!st)
             return CX_ERR_STORE;
         cx_result rc = CX_OK;
