@@ -117,7 +117,15 @@ static bool survey_copy(arena_t *arena, const surveys_info_t *s, surveys_info_t 
         out->questions[i] = s->questions[i];
         out->questions[i].key = arena_strdup(arena, s->questions[i].key);
         out->questions[i].kind = arena_strdup(arena, s->questions[i].kind);
-        ok = out->questions[i].key && out->questions[i].kind;
+        /* read_answer checks choices against these; what is not copied
+         * is not used here and must not point into another arena */
+        out->questions[i].choices =
+            s->questions[i].choices ? arena_strdup(arena, s->questions[i].choices) : NULL;
+        out->questions[i].label = NULL;
+        out->questions[i].logic = NULL;
+        out->questions[i].driver_attribute = NULL;
+        ok = out->questions[i].key && out->questions[i].kind &&
+             (out->questions[i].choices || !s->questions[i].choices);
     }
     return ok;
 }
@@ -222,9 +230,10 @@ static const char *read_answer(db_conn_t *db, arena_t *arena, const surveys_ques
         a->text = json_string_value(v);
         return NULL;
     }
-    /* single or multiple choice: every value must be declared */
-    const char *choices_text;
-    if (store_question_choices(db, arena, q->id, &choices_text))
+    /* single or multiple choice: every value must be declared (the
+     * survey read in this job has them; the database only if not) */
+    const char *choices_text = q->choices;
+    if (!choices_text && store_question_choices(db, arena, q->id, &choices_text))
         return "cannot be checked now";
     json_t *choices = json_loads(choices_text, 0, NULL);
     bool multi = strcmp(q->kind, "multi") == 0;

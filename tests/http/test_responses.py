@@ -211,6 +211,26 @@ def test_large_ndjson_lands_in_order_readable_searchable_and_counted(srv):
     assert min(again.json()["ids"]) > ids[-1]
 
 
+def test_choices_are_checked_on_every_line_and_every_request(srv):
+    # the survey read once per job (and kept for the next job) carries the
+    # declared choices each line is checked against
+    good = {"survey": "enps", "score": 8, "answers": {"dzial": "sprzedaz"}}
+    bad = {"survey": "enps", "score": 8, "answers": {"dzial": "magazyn-x"}}
+    got = post(srv, [good, bad, good, bad], ndjson=True)
+    assert got.status_code == 400, got.text
+    assert [(e["line"], e.get("field")) for e in got.json()["error"]["lines"]] == [
+        (2, "answers.dzial"), (4, "answers.dzial")]
+    for _ in range(2):
+        got = post(srv, [good, dict(good, answers={"dzial": "obsluga-klienta"})], ndjson=True)
+        assert got.status_code == 201, got.text
+        one = post(srv, bad)
+        assert one.status_code == 400 and one.json()["error"]["field"] == "answers.dzial"
+    viewer = {"Authorization": "Bearer " + srv.key("viewer")}
+    doc = requests.get(srv.url("/api/v1/responses/%d" % got.json()["ids"][1]), headers=viewer,
+                       timeout=30).json()
+    assert doc["answers"] == {"dzial": "obsluga-klienta"}
+
+
 def test_ndjson_with_bad_lines_stores_nothing_and_names_them(srv):
     before = count(srv)
     lines = [{"survey": "nps-relacja", "score": 8}, {"survey": "nps-relacja", "score": 12},
