@@ -181,27 +181,28 @@ def test_ndjson_lands_whole(srv):
 
 
 def test_large_ndjson_lands_in_order_readable_searchable_and_counted(srv):
-    # 150 lines: two statements of 64 rows and a tail, as the bulk insert
-    # writes them; each line has its own values so a mix-up would show
+    # 601 lines: two statements of 256 rows, eleven of 8 and one row, as
+    # the bulk insert writes them (and 64, 16 and single answers); each
+    # line has its own values so a mix-up would show
     before, _ = count(srv)
     lines = [{"survey": "nps-relacja", "score": i % 11, "answers": {"cena": 1 + i % 5},
               "comment": "bulkword%d zamowienie" % i, "channel": "tablet", "language": "en",
               "customer": "BULK-%d" % (i % 3), "submitted_at": "2026-10-01T10:%02d:00Z" % (i % 60)}
-             for i in range(150)]
+             for i in range(601)]
     got = post(srv, lines, ndjson=True)
     assert got.status_code == 201, got.text
     ids = got.json()["ids"]
-    assert got.json()["count"] == 150 and ids == list(range(ids[0], ids[0] + 150))
-    assert count(srv)[0] == before + 150
+    assert got.json()["count"] == 601 and ids == list(range(ids[0], ids[0] + 601))
+    assert count(srv)[0] == before + 601
     viewer = {"Authorization": "Bearer " + srv.key("viewer")}
-    for i in (0, 63, 64, 127, 128, 149):
+    for i in (0, 255, 256, 511, 512, 599, 600):
         doc = requests.get(srv.url("/api/v1/responses/%d" % ids[i]), headers=viewer,
                            timeout=30).json()
         assert (doc["score"], doc["answers"], doc["comment"], doc["channel"], doc["language"]) == (
             i % 11, {"cena": 1 + i % 5}, "bulkword%d zamowienie" % i, "tablet", "en")
         assert doc["submitted_at"] == "2026-10-01T10:%02d:00Z" % (i % 60)
-    found = listing(srv, q="bulkword149")
-    assert [r["id"] for r in found.json()["responses"]] == [ids[149]], "in the full-text index"
+    found = listing(srv, q="bulkword600")
+    assert [r["id"] for r in found.json()["responses"]] == [ids[600]], "in the full-text index"
     # ids are never reused, even those of the newest rows once deleted
     manager = {"Authorization": "Bearer " + srv.key("manager")}
     assert requests.delete(srv.url("/api/v1/responses/%d" % ids[-1]), headers=manager,
