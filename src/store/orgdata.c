@@ -387,9 +387,41 @@ static void bind_response(db_stmt_t *st, int base, const orgdata_response_t *r)
     db_bind_int(st, base + 12, r->created_at);
 }
 
+#define RESPONSE_TUPLE8                                                                            \
+    RESPONSE_TUPLE "," RESPONSE_TUPLE "," RESPONSE_TUPLE "," RESPONSE_TUPLE "," RESPONSE_TUPLE    \
+                   "," RESPONSE_TUPLE "," RESPONSE_TUPLE "," RESPONSE_TUPLE
+#define RESPONSE_TUPLE64                                                                           \
+    RESPONSE_TUPLE8 "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8 \
+                    "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8 "," RESPONSE_TUPLE8
+#define RESPONSE_BIG 256 /* 3072 parameters, well under SQLite's limit */
+
+/* Steps one statement of RESPONSE_BIG rows; false (with *rc) on an error. */
+static bool responses_add_big(db_stmt_t *st, const orgdata_response_t *rows, cx_result *rc)
+{
+    for (int k = 0; k < RESPONSE_BIG; k++)
+        bind_response(st, k * RESPONSE_COLUMNS, &rows[k]);
+    db_step_result r = db_step(st);
+    db_done(st);
+    *rc = r == DB_DONE ? CX_OK : step_result(r);
+    return !*rc;
+}
+
 cx_result orgdata_responses_add(db_conn_t *db, const orgdata_response_t *rows, size_t n)
 {
     size_t i = 0;
+    /* 256 rows a statement for large loads: the full-text index of the
+     * comments flushes its pending terms at the end of every statement,
+     * so fewer, larger statements write fewer, larger index segments */
+    if (n >= RESPONSE_BIG) {
+        db_stmt_t *st = db_prepare(db, RESPONSE_INSERT RESPONSE_TUPLE64 "," RESPONSE_TUPLE64
+                                       "," RESPONSE_TUPLE64 "," RESPONSE_TUPLE64);
+        if (!st)
+            return CX_ERR_STORE;
+        cx_result rc = CX_OK;
+        for (; i + RESPONSE_BIG <= n; i += RESPONSE_BIG)
+            if (!responses_add_big(st, &rows[i], &rc))
+                return rc;
+    }
     if (n >= 8) {
         db_stmt_t *st =
             db_prepare(db, RESPONSE_INSERT RESPONSE_TUPLE
@@ -437,6 +469,23 @@ static void bind_answer(db_stmt_t *st, int base, const orgdata_answer_t *a)
 cx_result orgdata_answers_add(db_conn_t *db, const orgdata_answer_t *rows, size_t n)
 {
     size_t i = 0;
+    if (n >= 64) { /* fewer statement steps for large loads */
+        db_stmt_t *st = db_prepare(
+            db, ANSWER_INSERT ANSWER_TUPLE4 "," ANSWER_TUPLE4 "," ANSWER_TUPLE4 "," ANSWER_TUPLE4
+                "," ANSWER_TUPLE4 "," ANSWER_TUPLE4 "," ANSWER_TUPLE4 "," ANSWER_TUPLE4
+                "," ANSWER_TUPLE4 "," ANSWER_TUPLE4 "," ANSWER_TUPLE4 "," ANSWER_TUPLE4
+                "," ANSWER_TUPLE4 "," ANSWER_TUPLE4 "," ANSWER_TUPLE4 "," ANSWER_TUPLE4);
+        if (!st)
+            return CX_ERR_STORE;
+        for (; i + 64 <= n; i += 64) {
+            for (int k = 0; k < 64; k++)
+                bind_answer(st, k * 4, &rows[i + (size_t)k]);
+            db_step_result r = db_step(st);
+            db_done(st);
+            if (r != DB_DONE)
+                return step_result(r);
+        }
+    }
     if (n >= 16) {
         db_stmt_t *st = db_prepare(db, ANSWER_INSERT ANSWER_TUPLE4
                                    "," ANSWER_TUPLE4 "," ANSWER_TUPLE4 "," ANSWER_TUPLE4);

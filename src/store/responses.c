@@ -4,7 +4,10 @@
  */
 #include "store/responses.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "store/orgdata.h"
 
 cx_result store_response_add(db_conn_t *db, const store_response_t *r, int64_t *id_out)
 {
@@ -45,6 +48,77 @@ cx_result store_response_add(db_conn_t *db, const store_response_t *r, int64_t *
     }
     if (!rc && id_out)
         *id_out = id;
+    return rc;
+}
+
+/* The first id after every one responses has ever used: AUTOINCREMENT
+ * keeps the largest in sqlite_sequence, which deleted rows do not lower.
+ * Inserting explicit ids above it moves it on, as a chosen id would. (A
+ * PostgreSQL backend takes the ids from the table's sequence instead.) */
+static cx_result next_response_id(db_conn_t *db, int64_t *out)
+{
+    db_stmt_t *st = db_prepare(
+        db, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'responses'), 0),"
+            " coalesce((SELECT max(id) FROM responses), 0)) + 1");
+    if (!st)
+        return CX_ERR_STORE;
+    return db_query_int(st, out);
+}
+
+cx_result store_responses_add_many(db_conn_t *db, const store_response_t *rows, size_t n,
+                                   int64_t *ids)
+{
+    if (n == 0)
+        return CX_OK;
+    int64_t next;
+    cx_result rc = next_response_id(db, &next);
+    if (rc)
+        return rc;
+    size_t nanswers = 0;
+    for (size_t i = 0; i < n; i++)
+        nanswers += rows[i].nanswers;
+    orgdata_response_t *out = malloc(n * sizeof *out);
+    orgdata_answer_t *answers = malloc((nanswers ? nanswers : 1) * sizeof *answers);
+    if (!out || !answers) {
+        free(out);
+        free(answers);
+        return CX_ERR_NOMEM;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const store_response_t *r = &rows[i];
+        ids[i] = next + (int64_t)i;
+        out[i] = (orgdata_response_t){
+            .id = ids[i],
+            .survey_id = r->survey_id,
+            .customer_id = r->customer_id,
+            .touchpoint_id = r->touchpoint_id,
+            .channel = r->channel ? r->channel : "",
+            .language = r->language ? r->language : "",
+            .submitted_at = r->submitted_at,
+            .completed = true,
+            .has_score = r->has_score,
+            .score = r->score,
+            .has_nps_group = r->has_nps_group,
+            .nps_group = r->nps_group,
+            .comment = r->comment,
+            .comment_len = r->comment ? strlen(r->comment) : 0,
+            .created_at = r->created_at,
+        };
+        for (size_t a = 0; a < r->nanswers; a++) {
+            const store_answer_t *x = &r->answers[a];
+            answers[k++] = (orgdata_answer_t){.response_id = ids[i],
+                                              .question_id = x->question_id,
+                                              .has_num = x->has_number,
+                                              .value_num = x->number,
+                                              .value_text = x->text};
+        }
+    }
+    rc = orgdata_responses_add(db, out, n);
+    if (!rc)
+        rc = orgdata_answers_add(db, answers, nanswers);
+    free(out);
+    free(answers);
     return rc;
 }
 

@@ -1,6 +1,7 @@
 /*
  * responses.h — survey responses one at a time, as the API takes and
- * shows them (bulk loading is orgdata.h's): a response with its answers,
+ * shows them (bulk loading is orgdata.h's, which store_responses_add_many
+ * uses for many at once): a response with its answers,
  * the customer and touchpoint it names, and the idempotency keys that make
  * API retries safe.
  *
@@ -48,6 +49,13 @@ typedef struct store_response {
 
 /* Inserts a response and its answers; *id_out gets its id. */
 cx_result store_response_add(db_conn_t *db, const store_response_t *r, int64_t *id_out);
+/* Inserts n responses with their answers, all or none (the caller's job
+ * rolls back on an error), through orgdata.h's bulk inserts: several rows
+ * per statement, no RETURNING. ids[i] gets rows[i]'s id. The ids follow
+ * the largest ever used (AUTOINCREMENT's sequence as well as the rows),
+ * so none is ever reused and readers that follow ids see them in order. */
+cx_result store_responses_add_many(db_conn_t *db, const store_response_t *rows, size_t n,
+                                   int64_t *ids);
 /* A page of response ids, newest first, matching every filter that is set
  * (0 or NULL leaves one out); before_id 0 starts at the newest. */
 typedef struct store_response_filter {

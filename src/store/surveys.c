@@ -230,22 +230,30 @@ static cx_result read_question_row(db_stmt_t *st, arena_t *arena, void *element)
     return CX_OK;
 }
 
-static cx_result read_questions(db_conn_t *db, arena_t *arena, surveys_info_t *s)
+/* counted: with each question's answer count, else -1 (the write path
+ * must not pay for counts that grow with the survey). */
+static cx_result read_questions(db_conn_t *db, arena_t *arena, surveys_info_t *s, bool counted)
 {
     /* answers are counted through the survey's responses: answers has no
      * index by question alone, responses has one by survey. The main
      * question's answer is the response's score. */
-    db_stmt_t *st = db_prepare(db, "SELECT q.id, q.key, q.kind, q.is_main, q.position, q.label,"
-                                   " q.choices, q.logic, q.scale_inverted, q.required,"
-                                   " coalesce(q.driver_attribute, ''),"
-                                   " CASE WHEN q.is_main THEN"
-                                   "  (SELECT count(*) FROM responses r"
-                                   "   WHERE r.survey_id = q.survey_id AND r.score IS NOT NULL)"
-                                   " ELSE (SELECT count(*) FROM responses r JOIN answers a"
-                                   "   ON a.response_id = r.id AND a.question_id = q.id"
-                                   "   WHERE r.survey_id = q.survey_id) END"
-                                   " FROM questions q WHERE q.survey_id = ?"
-                                   " ORDER BY q.position, q.id");
+    db_stmt_t *st =
+        counted ? db_prepare(db, "SELECT q.id, q.key, q.kind, q.is_main, q.position, q.label,"
+                                 " q.choices, q.logic, q.scale_inverted, q.required,"
+                                 " coalesce(q.driver_attribute, ''),"
+                                 " CASE WHEN q.is_main THEN"
+                                 "  (SELECT count(*) FROM responses r"
+                                 "   WHERE r.survey_id = q.survey_id AND r.score IS NOT NULL)"
+                                 " ELSE (SELECT count(*) FROM responses r JOIN answers a"
+                                 "   ON a.response_id = r.id AND a.question_id = q.id"
+                                 "   WHERE r.survey_id = q.survey_id) END"
+                                 " FROM questions q WHERE q.survey_id = ?"
+                                 " ORDER BY q.position, q.id")
+                : db_prepare(db, "SELECT q.id, q.key, q.kind, q.is_main, q.position, q.label,"
+                                 " q.choices, q.logic, q.scale_inverted, q.required,"
+                                 " coalesce(q.driver_attribute, ''), -1"
+                                 " FROM questions q WHERE q.survey_id = ?"
+                                 " ORDER BY q.position, q.id");
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, s->id);
@@ -256,7 +264,8 @@ static cx_result read_questions(db_conn_t *db, arena_t *arena, surveys_info_t *s
     return rc;
 }
 
-static cx_result get_one(db_conn_t *db, db_stmt_t *st, arena_t *arena, surveys_info_t *out)
+static cx_result get_one(db_conn_t *db, db_stmt_t *st, arena_t *arena, surveys_info_t *out,
+                         bool counted)
 {
     db_step_result r = db_step(st);
     cx_result rc = r == DB_ROW    ? read_survey_row(st, arena, out)
@@ -264,7 +273,7 @@ static cx_result get_one(db_conn_t *db, db_stmt_t *st, arena_t *arena, surveys_i
                                   : CX_ERR_STORE;
     db_done(st);
     if (!rc)
-        rc = read_questions(db, arena, out);
+        rc = read_questions(db, arena, out, counted);
     return rc;
 }
 
@@ -274,7 +283,7 @@ cx_result surveys_get(db_conn_t *db, arena_t *arena, int64_t id, surveys_info_t 
     if (!st)
         return CX_ERR_STORE;
     db_bind_int(st, 1, id);
-    return get_one(db, st, arena, out);
+    return get_one(db, st, arena, out, true);
 }
 
 cx_result surveys_get_by_slug(db_conn_t *db, arena_t *arena, const char *slug,
@@ -284,7 +293,7 @@ cx_result surveys_get_by_slug(db_conn_t *db, arena_t *arena, const char *slug,
     if (!st)
         return CX_ERR_STORE;
     db_bind_text(st, 1, slug);
-    return get_one(db, st, arena, out);
+    return get_one(db, st, arena, out, true);
 }
 
 #define SURVEY_COLUMNS_NO_COUNT                                                                    \
@@ -303,7 +312,7 @@ cx_result surveys_get_for_write(db_conn_t *db, arena_t *arena, int64_t id, const
         db_bind_text(st, 1, slug);
     else
         db_bind_int(st, 1, id);
-    return get_one(db, st, arena, out);
+    return get_one(db, st, arena, out, false);
 }
 
 cx_result surveys_get_by_ref(db_conn_t *db, arena_t *arena, const char *ref,

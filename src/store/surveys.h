@@ -88,7 +88,8 @@ cx_result surveys_get_by_slug(db_conn_t *db, arena_t *arena, const char *slug,
 cx_result surveys_get_by_ref(db_conn_t *db, arena_t *arena, const char *ref,
                              surveys_info_t *out);
 
-/* The same without counting the survey's responses (responses is -1):
+/* The same without counting the survey's responses (responses is -1)
+ * or its questions' answers (each question's answers is -1):
  * for the write path, which looks a survey up per request and must not
  * pay for a count that grows with the survey. slug NULL: by id. */
 cx_result surveys_get_for_write(db_conn_t *db, arena_t *arena, int64_t id, const char *slug,

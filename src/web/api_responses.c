@@ -117,7 +117,15 @@ static bool survey_copy(arena_t *arena, const surveys_info_t *s, surveys_info_t 
         out->questions[i] = s->questions[i];
         out->questions[i].key = arena_strdup(arena, s->questions[i].key);
         out->questions[i].kind = arena_strdup(arena, s->questions[i].kind);
-        ok = out->questions[i].key && out->questions[i].kind;
+        /* read_answer checks choices against these; what is not copied
+         * is not used here and must not point into another arena */
+        out->questions[i].choices =
+            s->questions[i].choices ? arena_strdup(arena, s->questions[i].choices) : NULL;
+        out->questions[i].label = NULL;
+        out->questions[i].logic = NULL;
+        out->questions[i].driver_attribute = NULL;
+        ok = out->questions[i].key && out->questions[i].kind &&
+             (out->questions[i].choices || !s->questions[i].choices);
     }
     return ok;
 }
@@ -222,9 +230,10 @@ static const char *read_answer(db_conn_t *db, arena_t *arena, const surveys_ques
         a->text = json_string_value(v);
         return NULL;
     }
-    /* single or multiple choice: every value must be declared */
-    const char *choices_text;
-    if (store_question_choices(db, arena, q->id, &choices_text))
+    /* single or multiple choice: every value must be declared (the
+     * survey read in this job has them; the database only if not) */
+    const char *choices_text = q->choices;
+    if (!choices_text && store_question_choices(db, arena, q->id, &choices_text))
         return "cannot be checked now";
     json_t *choices = json_loads(choices_text, 0, NULL);
     bool multi = strcmp(q->kind, "multi") == 0;
@@ -388,23 +397,24 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
         json_object_foreach(answers, key, value)
         {
             const surveys_question_t *q = surveys_question(&survey, key);
+            const char *problem = NULL;
+            if (!q || q->is_main)
+                problem = q ? "is the main question: give it as score"
+                            : "is not a question of this survey";
+            else if (json_is_null(value))
+                continue; /* skipped */
+            else
+                problem = read_answer(db, arena, q, value, &r->answers[r->nanswers]);
+            if (!problem) {
+                r->nanswers++;
+                continue;
+            }
+            /* the field's name only for an error: good lines are the many */
             buf_t field;
             buf_init(&field, 512);
             buf_printf(&field, "answers.%s", key); /* raw: a field name for JSON */
-            const char *name = arena_strdup(arena, buf_str(&field));
+            add_error(j, line, arena_strdup(arena, buf_str(&field)), problem);
             buf_free(&field);
-            if (!q || q->is_main) {
-                add_error(j, line, name, q ? "is the main question: give it as score"
-                                           : "is not a question of this survey");
-                continue;
-            }
-            if (json_is_null(value))
-                continue; /* skipped */
-            const char *problem = read_answer(db, arena, q, value, &r->answers[r->nanswers]);
-            if (problem)
-                add_error(j, line, name, problem);
-            else
-                r->nanswers++;
         }
     }
     if (j->nerrors > before)
@@ -484,12 +494,15 @@ static cx_result responses_write_job(db_conn_t *db, void *arg)
         read_response(db, j, j->items[i], j->lines[i], &stored[i]);
     if (j->nerrors)
         return CX_ERR_INVALID; /* nothing of the request stays */
-    for (size_t i = 0; i < j->count; i++) {
-        cx_result rc = store_response_add(db, &stored[i], &j->ids[i]);
-        if (rc)
-            return rc;
+    /* one response: one statement with RETURNING; many: the bulk inserts
+     * the importer uses, several rows per statement (the full-text index
+     * is brought up to date once per statement, not once per row) */
+    cx_result wrc = j->count == 1 ? store_response_add(db, &stored[0], &j->ids[0])
+                                  : store_responses_add_many(db, stored, j->count, j->ids);
+    if (wrc)
+        return wrc;
+    for (size_t i = 0; i < j->count; i++)
         stored[i].id = j->ids[i];
-    }
     j->first = &stored[0];
     if (j->idempotency_key) {
         json_t *doc = j->bulk ? NULL : response_json(&req->arena, j->first);

@@ -180,6 +180,58 @@ def test_ndjson_lands_whole(srv):
     assert count(srv)[0] == before + 3
 
 
+def test_large_ndjson_lands_in_order_readable_searchable_and_counted(srv):
+    # 601 lines: two statements of 256 rows, eleven of 8 and one row, as
+    # the bulk insert writes them (and 64, 16 and single answers); each
+    # line has its own values so a mix-up would show
+    before, _ = count(srv)
+    lines = [{"survey": "nps-relacja", "score": i % 11, "answers": {"cena": 1 + i % 5},
+              "comment": "bulkword%d zamowienie" % i, "channel": "tablet", "language": "en",
+              "customer": "BULK-%d" % (i % 3), "submitted_at": "2026-10-01T10:%02d:00Z" % (i % 60)}
+             for i in range(601)]
+    got = post(srv, lines, ndjson=True)
+    assert got.status_code == 201, got.text
+    ids = got.json()["ids"]
+    assert got.json()["count"] == 601 and ids == list(range(ids[0], ids[0] + 601))
+    assert count(srv)[0] == before + 601
+    viewer = {"Authorization": "Bearer " + srv.key("viewer")}
+    for i in (0, 255, 256, 511, 512, 599, 600):
+        doc = requests.get(srv.url("/api/v1/responses/%d" % ids[i]), headers=viewer,
+                           timeout=30).json()
+        assert (doc["score"], doc["answers"], doc["comment"], doc["channel"], doc["language"]) == (
+            i % 11, {"cena": 1 + i % 5}, "bulkword%d zamowienie" % i, "tablet", "en")
+        assert doc["submitted_at"] == "2026-10-01T10:%02d:00Z" % (i % 60)
+    found = listing(srv, q="bulkword600")
+    assert [r["id"] for r in found.json()["responses"]] == [ids[600]], "in the full-text index"
+    # ids are never reused, even those of the newest rows once deleted
+    manager = {"Authorization": "Bearer " + srv.key("manager")}
+    assert requests.delete(srv.url("/api/v1/responses/%d" % ids[-1]), headers=manager,
+                           timeout=30).status_code == 204
+    again = post(srv, lines[:70], ndjson=True)
+    assert again.status_code == 201, again.text
+    assert min(again.json()["ids"]) > ids[-1]
+
+
+def test_choices_are_checked_on_every_line_and_every_request(srv):
+    # the survey read once per job (and kept for the next job) carries the
+    # declared choices each line is checked against
+    good = {"survey": "enps", "score": 8, "answers": {"dzial": "sprzedaz"}}
+    bad = {"survey": "enps", "score": 8, "answers": {"dzial": "magazyn-x"}}
+    got = post(srv, [good, bad, good, bad], ndjson=True)
+    assert got.status_code == 400, got.text
+    assert [(e["line"], e.get("field")) for e in got.json()["error"]["lines"]] == [
+        (2, "answers.dzial"), (4, "answers.dzial")]
+    for _ in range(2):
+        got = post(srv, [good, dict(good, answers={"dzial": "obsluga-klienta"})], ndjson=True)
+        assert got.status_code == 201, got.text
+        one = post(srv, bad)
+        assert one.status_code == 400 and one.json()["error"]["field"] == "answers.dzial"
+    viewer = {"Authorization": "Bearer " + srv.key("viewer")}
+    doc = requests.get(srv.url("/api/v1/responses/%d" % got.json()["ids"][1]), headers=viewer,
+                       timeout=30).json()
+    assert doc["answers"] == {"dzial": "obsluga-klienta"}
+
+
 def test_ndjson_with_bad_lines_stores_nothing_and_names_them(srv):
     before = count(srv)
     lines = [{"survey": "nps-relacja", "score": 8}, {"survey": "nps-relacja", "score": 12},
