@@ -247,16 +247,9 @@ static cx_result feedback_get_job(db_conn_t *db, void *arg)
 
 cx_result api_feedback_get(http_request_t *req, http_response_t *res)
 {
-    const char *id = http_param(req, "id");
-    int64_t v = 0;
-    for (const char *p = id; p && *p; p++) {
-        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
-            return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
-        v = v * 10 + (*p - '0');
-    }
-    if (v <= 0)
+    feedback_get_job_t job = {.req = req, .id = http_param_id(req, "id")};
+    if (!job.id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
-    feedback_get_job_t job = {.req = req, .id = v};
     cx_result rc = store_read(req->store, feedback_get_job, &job);
     if (rc == CX_ERR_NOT_FOUND)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
@@ -266,19 +259,6 @@ cx_result api_feedback_get(http_request_t *req, http_response_t *res)
 }
 
 /* ---- PUT and DELETE ---- */
-
-/* The id in the path; 0 when it is not a positive number. */
-static int64_t feedback_path_id(http_request_t *req)
-{
-    const char *id = http_param(req, "id");
-    int64_t v = 0;
-    for (const char *p = id; p && *p; p++) {
-        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
-            return 0;
-        v = v * 10 + (*p - '0');
-    }
-    return v;
-}
 
 typedef struct feedback_change_job {
     http_request_t *req;
@@ -350,7 +330,7 @@ static cx_result feedback_update_job(db_conn_t *db, void *arg)
 
 cx_result api_feedback_update(http_request_t *req, http_response_t *res)
 {
-    feedback_change_job_t job = {.req = req, .id = feedback_path_id(req)};
+    feedback_change_job_t job = {.req = req, .id = http_param_id(req, "id")};
     if (job.id <= 0)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
     if (!req->body || req->body_len == 0)
@@ -384,7 +364,7 @@ static cx_result feedback_delete_job(db_conn_t *db, void *arg)
 
 cx_result api_feedback_delete(http_request_t *req, http_response_t *res)
 {
-    feedback_change_job_t job = {.req = req, .id = feedback_path_id(req)};
+    feedback_change_job_t job = {.req = req, .id = http_param_id(req, "id")};
     if (job.id <= 0)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
     cx_result rc = store_write(req->store, feedback_delete_job, &job);

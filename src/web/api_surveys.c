@@ -26,15 +26,6 @@
 
 #define SURVEYS_IDEMPOTENCY_KEY_MAX 200
 
-/* The id in the path; 0 when it is not a positive number. */
-static int64_t survey_path_id(http_request_t *req)
-{
-    const char *text = http_param(req, "id");
-    char *end;
-    long long id = text ? strtoll(text, &end, 10) : 0;
-    return text && *text && !*end && id > 0 ? (int64_t)id : 0;
-}
-
 /* A refused definition as the API's field-level error. */
 static cx_result fail_problem(http_request_t *req, cx_result rc, const surveys_problem_t *p)
 {
@@ -92,7 +83,7 @@ cx_result api_surveys_list(http_request_t *req, http_response_t *res)
 
 cx_result api_surveys_get(http_request_t *req, http_response_t *res)
 {
-    survey_read_job_t job = {.req = req, .id = survey_path_id(req)};
+    survey_read_job_t job = {.req = req, .id = http_param_id(req, "id")};
     if (!job.id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such survey");
     cx_result rc = store_read(req->store, survey_get_job, &job);
@@ -232,7 +223,7 @@ cx_result api_surveys_create(http_request_t *req, http_response_t *res)
 
 cx_result api_surveys_update(http_request_t *req, http_response_t *res)
 {
-    int64_t id = survey_path_id(req);
+    int64_t id = http_param_id(req, "id");
     if (!id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such survey");
     return survey_write(req, res, id);
@@ -258,7 +249,7 @@ static cx_result survey_delete_job(db_conn_t *db, void *arg)
 
 cx_result api_surveys_delete(http_request_t *req, http_response_t *res)
 {
-    survey_delete_job_t job = {.req = req, .id = survey_path_id(req)};
+    survey_delete_job_t job = {.req = req, .id = http_param_id(req, "id")};
     if (!job.id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such survey");
     cx_result rc = store_write(req->store, survey_delete_job, &job);

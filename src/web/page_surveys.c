@@ -85,15 +85,6 @@ static int problem_text(surveys_problem_code_t code)
     return code < SURVEYS_P_COUNT ? texts[code] : T_SV_P_TYPE;
 }
 
-/* The survey id of the path; 0 when it is not a positive number. */
-static int64_t sv_path_id(const http_request_t *req)
-{
-    const char *text = http_param(req, "id");
-    char *end;
-    long long id = text ? strtoll(text, &end, 10) : 0;
-    return text && *text && !*end && id > 0 ? (int64_t)id : 0;
-}
-
 static bool can_edit(const http_request_t *req)
 {
     return (req->auth.caps & CAP_MANAGE) != 0;
@@ -828,7 +819,7 @@ static cx_result render_edit(http_request_t *req, http_response_t *res, int64_t 
 
 cx_result page_surveys_edit(http_request_t *req, http_response_t *res)
 {
-    int64_t id = sv_path_id(req);
+    int64_t id = http_param_id(req, "id");
     if (!id)
         return http_fail_text(req, CX_ERR_NOT_FOUND, T_SV_NO_SURVEY);
     sv_edit_view_t v = {.status = 200};
@@ -890,7 +881,7 @@ static cx_result run_edit(http_request_t *req, http_response_t *res, sv_edit_t *
                           const char *done, json_t *draft)
 {
     e->req = req;
-    e->id = sv_path_id(req);
+    e->id = http_param_id(req, "id");
     if (!e->id)
         return http_fail_text(req, CX_ERR_NOT_FOUND, T_SV_NO_SURVEY);
     cx_result rc = store_write(req->store, sv_edit_job, e);
@@ -1145,7 +1136,7 @@ static cx_result sv_lang_job(db_conn_t *db, void *arg)
 
 static const char *survey_first_language(http_request_t *req)
 {
-    sv_lang_job_t job = {.req = req, .id = sv_path_id(req), .first = "pl"};
+    sv_lang_job_t job = {.req = req, .id = http_param_id(req, "id"), .first = "pl"};
     if (job.id)
         (void)store_read(req->store, sv_lang_job, &job);
     return job.first;
@@ -1217,7 +1208,7 @@ static cx_result sv_state_job(db_conn_t *db, void *arg)
 
 cx_result page_surveys_state(http_request_t *req, http_response_t *res)
 {
-    sv_state_job_t job = {.req = req, .id = sv_path_id(req)};
+    sv_state_job_t job = {.req = req, .id = http_param_id(req, "id")};
     const char *open = http_form(req, "open");
     if (!job.id)
         return http_fail_text(req, CX_ERR_NOT_FOUND, T_SV_NO_SURVEY);
@@ -1250,7 +1241,7 @@ static cx_result sv_delete_job(db_conn_t *db, void *arg)
 
 cx_result page_surveys_delete(http_request_t *req, http_response_t *res)
 {
-    sv_state_job_t job = {.req = req, .id = sv_path_id(req)};
+    sv_state_job_t job = {.req = req, .id = http_param_id(req, "id")};
     if (!job.id)
         return http_fail_text(req, CX_ERR_NOT_FOUND, T_SV_NO_SURVEY);
     cx_result rc = store_write(req->store, sv_delete_job, &job);
