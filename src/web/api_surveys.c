@@ -10,7 +10,7 @@
  * store/surveys.c, shared with the editor pages; this file turns them into
  * HTTP: field-level 400s, 409s, an Idempotency-Key on POST (as for
  * responses), and an audit entry written in the same transaction as each
- * change. Must never answer 2xx before store_write returned CX_OK.
+ * change. The delete job (survey_jobs.h) is the editor's too. Must never answer 2xx before store_write returned CX_OK.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,7 @@
 #include "web/api_common.h"
 #include "web/auth.h"
 #include "web/pages.h"
+#include "web/survey_jobs.h"
 #include "web/web.h"
 
 /* A refused definition as the API's field-level error. */
@@ -183,15 +184,9 @@ cx_result api_surveys_update(http_request_t *req, http_response_t *res)
     return survey_write(req, res, id);
 }
 
-typedef struct survey_delete_job {
-    http_request_t *req;
-    int64_t id;
-    surveys_problem_t problem;
-} survey_delete_job_t;
-
-static cx_result survey_delete_job(db_conn_t *db, void *arg)
+cx_result survey_delete_job(db_conn_t *db, void *arg)
 {
-    survey_delete_job_t *j = arg;
+    survey_delete_t *j = arg;
     surveys_info_t s;
     cx_result rc = surveys_get(db, &j->req->arena, j->id, &s);
     if (!rc)
@@ -203,7 +198,7 @@ static cx_result survey_delete_job(db_conn_t *db, void *arg)
 
 cx_result api_surveys_delete(http_request_t *req, http_response_t *res)
 {
-    survey_delete_job_t job = {.req = req, .id = http_param_id(req, "id")};
+    survey_delete_t job = {.req = req, .id = http_param_id(req, "id")};
     if (!job.id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such survey");
     cx_result rc = store_write(req->store, survey_delete_job, &job);

@@ -28,6 +28,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/pages.h"
+#include "web/survey_jobs.h"
 #include "web/web.h"
 
 #define SV_TEXT_MAX 2000
@@ -1191,7 +1192,6 @@ typedef struct sv_state_job {
     http_request_t *req;
     int64_t id;
     bool open;
-    surveys_problem_t problem;
 } sv_state_job_t;
 
 static cx_result sv_state_job(db_conn_t *db, void *arg)
@@ -1227,24 +1227,12 @@ cx_result page_surveys_state(http_request_t *req, http_response_t *res)
     return CX_OK;
 }
 
-static cx_result sv_delete_job(db_conn_t *db, void *arg)
-{
-    sv_state_job_t *j = arg;
-    surveys_info_t s;
-    cx_result rc = surveys_get(db, &j->req->arena, j->id, &s);
-    if (!rc)
-        rc = surveys_delete(db, j->id, &j->problem);
-    if (!rc)
-        rc = auth_audit(db, j->req, "survey_deleted", s.slug, NULL);
-    return rc;
-}
-
 cx_result page_surveys_delete(http_request_t *req, http_response_t *res)
 {
-    sv_state_job_t job = {.req = req, .id = http_param_id(req, "id")};
+    survey_delete_t job = {.req = req, .id = http_param_id(req, "id")};
     if (!job.id)
         return http_fail_text(req, CX_ERR_NOT_FOUND, T_SV_NO_SURVEY);
-    cx_result rc = store_write(req->store, sv_delete_job, &job);
+    cx_result rc = store_write(req->store, survey_delete_job, &job);
     if (rc == CX_ERR_NOT_FOUND)
         return http_fail_text(req, rc, T_SV_NO_SURVEY);
     if (rc == CX_ERR_CONFLICT) {
