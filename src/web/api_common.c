@@ -147,15 +147,11 @@ static cx_result lines_add(arena_t *arena, api_lines_t *l, json_t *o, size_t lin
     return CX_OK;
 }
 
-/* An English message "FORMAT" with one %s (raw) in the request's arena. */
-static const char *lines_message(http_request_t *req, const char *format, const char *word,
-                                 const char *fallback)
+/* m's text in the request's arena (fallback when either failed); frees m. */
+static const char *message_text(http_request_t *req, buf_t *m, const char *fallback)
 {
-    buf_t m;
-    buf_init(&m, 512);
-    buf_printf(&m, format, word); /* raw: an English message for a JSON error body */
-    const char *text = buf_failed(&m) ? NULL : arena_strdup(&req->arena, buf_str(&m));
-    buf_free(&m);
+    const char *text = buf_failed(m) ? NULL : arena_strdup(&req->arena, buf_str(m));
+    buf_free(m);
     return text ? text : fallback;
 }
 
@@ -188,10 +184,13 @@ cx_result api_lines_parse(http_request_t *req, api_lines_t *l, bool bulk, const 
             p = next;
             continue;
         }
-        if (l->count == API_LINES_MAX)
+        if (l->count == API_LINES_MAX) {
+            buf_t m;
+            buf_init(&m, 512);
+            buf_printf(&m, "at most 10000 %s in one request", many); /* raw: JSON message */
             return http_fail(req, CX_ERR_TOO_LARGE, NULL,
-                             lines_message(req, "at most 10000 %s in one request", many,
-                                           "too many objects in one request"));
+                             message_text(req, &m, "too many objects in one request"));
+        }
         json_error_t err;
         json_t *o = json_loadb(p, len, JSON_REJECT_DUPLICATES, &err);
         if (!json_is_object(o)) {
@@ -202,9 +201,12 @@ cx_result api_lines_parse(http_request_t *req, api_lines_t *l, bool bulk, const 
         }
         p = next;
     }
-    if (l->count == 0 && !l->nerrors)
-        return http_fail(req, CX_ERR_INVALID, NULL,
-                         lines_message(req, "the body holds no %s", one, "the body is empty"));
+    if (l->count == 0 && !l->nerrors) {
+        buf_t m;
+        buf_init(&m, 512);
+        buf_printf(&m, "the body holds no %s", one); /* raw: JSON message */
+        return http_fail(req, CX_ERR_INVALID, NULL, message_text(req, &m, "the body is empty"));
+    }
     return CX_OK;
 }
 
@@ -277,9 +279,7 @@ cx_result api_query_limit(http_request_t *req, int max, int *limit)
         buf_t m;
         buf_init(&m, 64);
         buf_printf(&m, "must be from 1 to %d", max);
-        const char *message = buf_failed(&m) ? NULL : arena_strdup(&req->arena, buf_str(&m));
-        buf_free(&m);
-        return http_fail(req, CX_ERR_INVALID, "limit", message ? message : "is out of range");
+        return http_fail(req, CX_ERR_INVALID, "limit", message_text(req, &m, "is out of range"));
     }
     *limit = (int)v;
     return CX_OK;
