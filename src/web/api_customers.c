@@ -405,6 +405,14 @@ cx_result api_customers_update(http_request_t *req, http_response_t *res)
 
 /* ---- reads ---- */
 
+/* Runs a job on the customer the path's REF names (store_write when
+ * write); a REF that names none is the API's 404. */
+static cx_result customer_job(http_request_t *req, bool write, store_job_fn fn, void *job)
+{
+    cx_result rc = write ? store_write(req->store, fn, job) : store_read(req->store, fn, job);
+    return rc == CX_ERR_NOT_FOUND ? http_fail(req, rc, NULL, "no such customer") : rc;
+}
+
 typedef struct customer_get_job {
     http_request_t *req;
     const char *ref;
@@ -422,9 +430,7 @@ static cx_result customer_get_job(db_conn_t *db, void *arg)
 cx_result api_customers_get(http_request_t *req, http_response_t *res)
 {
     customer_get_job_t job = {.req = req, .ref = http_param(req, "id")};
-    cx_result rc = store_read(req->store, customer_get_job, &job);
-    if (rc == CX_ERR_NOT_FOUND)
-        return http_fail(req, rc, NULL, "no such customer");
+    cx_result rc = customer_job(req, false, customer_get_job, &job);
     if (rc)
         return rc;
     json_t *doc = customer_json(&req->arena, &job.customer);
@@ -514,9 +520,7 @@ static cx_result customer_delete_job(db_conn_t *db, void *arg)
 cx_result api_customers_delete(http_request_t *req, http_response_t *res)
 {
     customer_action_job_t job = {.req = req, .ref = http_param(req, "id")};
-    cx_result rc = store_write(req->store, customer_delete_job, &job);
-    if (rc == CX_ERR_NOT_FOUND)
-        return http_fail(req, rc, NULL, "no such customer");
+    cx_result rc = customer_job(req, true, customer_delete_job, &job);
     if (rc == CX_ERR_CONFLICT) {
         buf_t m;
         buf_init(&m, 512);
@@ -558,9 +562,7 @@ static cx_result customer_export_job(db_conn_t *db, void *arg)
 cx_result api_customers_export(http_request_t *req, http_response_t *res)
 {
     customer_action_job_t job = {.req = req, .ref = http_param(req, "id")};
-    cx_result rc = store_write(req->store, customer_export_job, &job);
-    if (rc == CX_ERR_NOT_FOUND)
-        return http_fail(req, rc, NULL, "no such customer");
+    cx_result rc = customer_job(req, true, customer_export_job, &job);
     if (rc)
         return rc;
     char disposition[96];
@@ -592,9 +594,7 @@ static cx_result customer_erase_job(db_conn_t *db, void *arg)
 cx_result api_customers_erase(http_request_t *req, http_response_t *res)
 {
     customer_action_job_t job = {.req = req, .ref = http_param(req, "id")};
-    cx_result rc = store_write(req->store, customer_erase_job, &job);
-    if (rc == CX_ERR_NOT_FOUND)
-        return http_fail(req, rc, NULL, "no such customer");
+    cx_result rc = customer_job(req, true, customer_erase_job, &job);
     if (rc)
         return rc;
     json_t *doc = json_pack(
