@@ -32,17 +32,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/secret.h"
 #include "store/accounts.h"
 #include "store/customers.h"
 #include "store/privacy.h"
-#include "store/responses.h"
+#include "web/api_common.h"
 #include "web/pages.h"
 #include "web/web.h"
 
-#define CUSTOMERS_BULK_MAX 10000
-#define CUSTOMERS_ERRORS_MAX 100
-#define CUSTOMERS_KEY_MAX 200
 #define CUSTOMERS_PAGE_DEFAULT 100
 #define CUSTOMERS_PAGE_MAX 1000
 #define CUSTOMERS_ATTRIBUTES_MAX 20000
@@ -79,13 +75,9 @@ static json_t *customer_json(arena_t *a, const store_customer_t *c)
 
 typedef struct customers_job {
     http_request_t *req;
-    json_t **objects;            /* the parsed objects (owned) */
-    size_t *lines;
-    size_t count;
+    api_lines_t in;              /* the parsed objects and the bad lines */
     customers_upsert_t *items;   /* one per object */
     bool bulk;
-    json_t *errors;              /* [{"line", "field", "message"}] */
-    size_t nerrors;
     /* PUT: the customer addressed */
     const char *ref;
     /* out */
@@ -94,25 +86,8 @@ typedef struct customers_job {
     json_t *new_segments, *new_accounts;
     bool erased;                 /* PUT of an erased customer */
     bool external_taken;         /* PUT renaming onto another's external id */
-    /* Idempotency-Key */
-    const char *idempotency_key;
-    char fingerprint[SECRET_HASH_HEX_LEN + 1];
-    int replay_status;
-    const char *replay_body;
-    bool key_conflict;
+    api_idempotency_t idem;
 } customers_job_t;
-
-static void add_error(customers_job_t *j, size_t line, const char *field, const char *message)
-{
-    j->nerrors++;
-    if (json_array_size(j->errors) >= CUSTOMERS_ERRORS_MAX)
-        return;
-    json_t *e = json_pack("{s:I, s:s}", "line", (json_int_t)line, "message", message);
-    if (e && field)
-        json_object_set_new(e, "field", json_string(field));
-    if (e)
-        json_array_append_new(j->errors, e);
-}
 
 /* A text field: absent leaves *has false; null sets it with NULL. False
  * (after naming the field) when it is not a string of at most max bytes. */
@@ -127,11 +102,11 @@ static bool text_field(customers_job_t *j, size_t line, json_t *o, const char *k
     if (json_is_null(v))
         return true;
     if (!json_is_string(v)) {
-        add_error(j, line, key, "must be a string");
+        api_lines_error(&j->in, line, key, "must be a string");
         return false;
     }
     if (json_string_length(v) > max) {
-        add_error(j, line, key, "is too long");
+        api_lines_error(&j->in, line, key, "is too long");
         return false;
     }
     *out = json_string_value(v);
@@ -157,8 +132,8 @@ static void time_field(customers_job_t *j, size_t line, json_t *o, const char *k
         return;
     *out = 0;
     if (text && (!parse_time(text, out) || *out == 0))
-        add_error(j, line, key,
-                  "must be a date (2026-01-31) or a time with a zone (2026-01-31T10:00:00Z)");
+        api_lines_error(&j->in, line, key,
+                        "must be a date (2026-01-31) or a time with a zone (2026-01-31T10:00:00Z)");
 }
 
 static void money_field(customers_job_t *j, size_t line, json_t *o, const char *key, bool *has,
@@ -173,7 +148,7 @@ static void money_field(customers_job_t *j, size_t line, json_t *o, const char *
         return;
     double d = json_number_value(v);
     if (!json_is_number(v) || !isfinite(d) || d < 0 || d > 1e15)
-        add_error(j, line, key, "must be a number from 0 up");
+        api_lines_error(&j->in, line, key, "must be a number from 0 up");
     else
         *out = d;
 }
@@ -192,25 +167,26 @@ static void read_customer(customers_job_t *j, json_t *o, size_t line, bool need_
         for (size_t i = 0; i < sizeof customer_keys / sizeof customer_keys[0]; i++)
             known = known || strcmp(key, customer_keys[i]) == 0;
         if (!known)
-            add_error(j, line, arena_strdup(arena, key), "is not a known field");
+            api_lines_error(&j->in, line, arena_strdup(arena, key), "is not a known field");
     }
     bool has_external = false;
     if (text_field(j, line, o, "external_id", 200, &has_external, &u->external_id)) {
         if (has_external && (!u->external_id || strspn(u->external_id, " \t") ==
                                                     strlen(u->external_id)))
-            add_error(j, line, "external_id", "must not be empty");
+            api_lines_error(&j->in, line, "external_id", "must not be empty");
         else if (!has_external && need_external)
-            add_error(j, line, "external_id", "is required (the customer's id in your systems)");
+            api_lines_error(&j->in, line, "external_id",
+                            "is required (the customer's id in your systems)");
         else if (u->external_id && strcspn(u->external_id, "\r\n\t") != strlen(u->external_id))
-            add_error(j, line, "external_id", "must be one line");
+            api_lines_error(&j->in, line, "external_id", "must be one line");
     }
     text_field(j, line, o, "name", 500, &u->has_name, &u->name);
     if (text_field(j, line, o, "email", 320, &u->has_email, &u->email) && u->email &&
         *u->email && !strchr(u->email, '@'))
-        add_error(j, line, "email", "must be an e-mail address");
+        api_lines_error(&j->in, line, "email", "must be an e-mail address");
     if (text_field(j, line, o, "language", 8, &u->has_language, &u->language) && u->language &&
         strcmp(u->language, "pl") && strcmp(u->language, "en") && strcmp(u->language, "ro"))
-        add_error(j, line, "language", "must be pl, en or ro");
+        api_lines_error(&j->in, line, "language", "must be pl, en or ro");
     text_field(j, line, o, "value_tier", 100, &u->has_value_tier, &u->value_tier);
     if (text_field(j, line, o, "segment", 200, &u->has_segment, &u->segment) && u->segment &&
         !*u->segment)
@@ -229,7 +205,7 @@ static void read_customer(customers_job_t *j, json_t *o, size_t line, bool need_
         if (json_is_null(attributes)) {
             u->attributes = NULL;
         } else if (!json_is_object(attributes)) {
-            add_error(j, line, "attributes", "must be an object of names and values");
+            api_lines_error(&j->in, line, "attributes", "must be an object of names and values");
         } else {
             bool flat = true;
             json_object_foreach(attributes, key, value)
@@ -239,10 +215,10 @@ static void read_customer(customers_job_t *j, json_t *o, size_t line, bool need_
             }
             char *text = flat ? json_dumps(attributes, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
             if (!flat)
-                add_error(j, line, "attributes",
-                          "values must be strings, numbers, true, false or null");
+                api_lines_error(&j->in, line, "attributes",
+                                "values must be strings, numbers, true, false or null");
             else if (!text || strlen(text) > CUSTOMERS_ATTRIBUTES_MAX)
-                add_error(j, line, "attributes", "is too large");
+                api_lines_error(&j->in, line, "attributes", "is too large");
             else
                 u->attributes = arena_strdup(arena, text);
             free(text);
@@ -270,7 +246,7 @@ static json_t *bulk_doc(customers_job_t *j)
     json_t *ids = json_array();
     json_t *segments = json_array(), *accounts = json_array();
     size_t created = 0;
-    for (size_t i = 0; i < j->count; i++) {
+    for (size_t i = 0; i < j->in.count; i++) {
         const customers_upsert_result_t *r = &j->results[i];
         json_array_append_new(ids, json_integer(r->id));
         created += r->created;
@@ -279,9 +255,10 @@ static json_t *bulk_doc(customers_job_t *j)
         if (r->account_created && j->items[i].account)
             json_array_append_new(accounts, json_string(j->items[i].account));
     }
-    return json_pack("{s:I, s:I, s:I, s:o, s:o, s:o}", "count", (json_int_t)j->count, "created",
-                     (json_int_t)created, "updated", (json_int_t)(j->count - created), "ids", ids,
-                     "new_segments", segments, "new_accounts", accounts);
+    return json_pack("{s:I, s:I, s:I, s:o, s:o, s:o}", "count", (json_int_t)j->in.count,
+                     "created", (json_int_t)created, "updated",
+                     (json_int_t)(j->in.count - created), "ids", ids, "new_segments", segments,
+                     "new_accounts", accounts);
 }
 
 /* The customer REF names: a numeric id or ext:EXTERNAL_ID. */
@@ -303,24 +280,10 @@ static cx_result customers_write_job(db_conn_t *db, void *arg)
 {
     customers_job_t *j = arg;
     http_request_t *req = j->req;
-    cx_result rc;
-    if (j->idempotency_key) {
-        store_idempotent_t earlier;
-        rc = store_idempotency_get(db, &req->arena, j->idempotency_key, &earlier);
-        if (rc == CX_OK) {
-            if (strcmp(earlier.actor, req->auth.actor) != 0 ||
-                strcmp(earlier.fingerprint, j->fingerprint) != 0) {
-                j->key_conflict = true;
-                return CX_ERR_CONFLICT;
-            }
-            j->replay_status = earlier.status;
-            j->replay_body = earlier.body;
-            return CX_OK;
-        }
-        if (rc != CX_ERR_NOT_FOUND)
-            return rc;
-    }
-    j->results = arena_alloc(&req->arena, j->count * sizeof *j->results);
+    cx_result rc = api_idempotency_check(db, req, &j->idem);
+    if (rc || j->idem.replay_status)
+        return rc;
+    j->results = arena_alloc(&req->arena, j->in.count * sizeof *j->results);
     if (!j->results)
         return CX_ERR_NOMEM;
     int64_t put_id = 0;
@@ -336,7 +299,7 @@ static cx_result customers_write_job(db_conn_t *db, void *arg)
         if (rc)
             return rc;
     } else {
-        for (size_t i = 0; i < j->count; i++)
+        for (size_t i = 0; i < j->in.count; i++)
             if ((rc = customers_upsert(db, &j->items[i], req->now, &j->results[i])))
                 return rc; /* the savepoint drops every earlier line too */
     }
@@ -345,216 +308,75 @@ static cx_result customers_write_job(db_conn_t *db, void *arg)
 
     char target[64], detail[96];
     size_t created = 0;
-    for (size_t i = 0; i < j->count; i++)
+    for (size_t i = 0; i < j->in.count; i++)
         created += j->results[i].created;
     if (j->bulk) {
-        snprintf(target, sizeof target, "%zu customers", j->count);
-        snprintf(detail, sizeof detail, "created=%zu updated=%zu", created, j->count - created);
+        snprintf(target, sizeof target, "%zu customers", j->in.count);
+        snprintf(detail, sizeof detail, "created=%zu updated=%zu", created, j->in.count - created);
     } else {
         snprintf(target, sizeof target, "customer %lld", (long long)j->results[0].id);
         snprintf(detail, sizeof detail, "%s", created ? "created" : "updated");
     }
     rc = store_audit_add(db, req->now, req->auth.actor,
-                         created == j->count && !j->bulk ? "customer_created"
+                         created == j->in.count && !j->bulk ? "customer_created"
                          : j->bulk                       ? "customers_upserted"
                                                          : "customer_updated",
                          target, req->address, detail);
     if (rc)
         return rc;
 
-    if (j->idempotency_key) {
+    if (j->idem.key) {
         json_t *doc = j->bulk ? bulk_doc(j) : single_doc(j, &j->items[0], &j->results[0]);
-        char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-        json_decref(doc);
-        if (!text)
-            return CX_ERR_NOMEM;
         int status = j->bulk || (!j->ref && j->results[0].created) ? 201 : 200;
-        store_idempotent_t now = {.actor = req->auth.actor, .fingerprint = j->fingerprint,
-                                  .status = status, .body = text};
-        rc = store_idempotency_put(db, j->idempotency_key, &now, req->now);
-        free(text);
+        rc = api_idempotency_save(db, req, &j->idem, status, doc);
+        json_decref(doc);
     }
     return rc;
-}
-
-/* ---- request bodies ---- */
-
-static cx_result add_object(customers_job_t *j, size_t *capacity, json_t *o, size_t line)
-{
-    arena_t *arena = &j->req->arena;
-    if (j->count == *capacity) {
-        size_t grown = *capacity ? *capacity * 2 : 16;
-        json_t **objects = arena_alloc(arena, grown * sizeof *objects);
-        size_t *lines = arena_alloc(arena, grown * sizeof *lines);
-        if (!objects || !lines)
-            return CX_ERR_NOMEM;
-        if (j->count) {
-            memcpy(objects, j->objects, j->count * sizeof *objects);
-            memcpy(lines, j->lines, j->count * sizeof *lines);
-        }
-        j->objects = objects;
-        j->lines = lines;
-        *capacity = grown;
-    }
-    j->objects[j->count] = o;
-    j->lines[j->count++] = line;
-    return CX_OK;
-}
-
-/* Splits the body into objects: NDJSON, or one object. Bad lines go to the
- * job's errors; CX_OK unless the request as a whole is refused. */
-static cx_result parse_body(customers_job_t *j)
-{
-    http_request_t *req = j->req;
-    size_t capacity = 0;
-    if (!req->body || req->body_len == 0)
-        return http_fail(req, CX_ERR_INVALID, NULL,
-                         "the body must be a JSON object, or NDJSON: one object per line");
-    if (!j->bulk) {
-        json_error_t err;
-        json_t *o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
-        if (!json_is_object(o)) {
-            json_decref(o);
-            return http_fail(req, CX_ERR_INVALID, NULL,
-                             "the body must be a JSON object (for many, send NDJSON with "
-                             "Content-Type application/x-ndjson)");
-        }
-        cx_result rc = add_object(j, &capacity, o, 1);
-        if (rc)
-            json_decref(o);
-        return rc;
-    }
-    const char *p = req->body, *end = req->body + req->body_len;
-    for (size_t line = 1; p < end; line++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        const char *next = nl ? nl + 1 : end;
-        size_t blank = 0;
-        while (blank < len && strchr(" \t\r", p[blank]))
-            blank++;
-        if (blank < len) {
-            if (j->count == CUSTOMERS_BULK_MAX)
-                return http_fail(req, CX_ERR_TOO_LARGE, NULL,
-                                 "at most 10000 customers in one request");
-            json_error_t err;
-            json_t *o = json_loadb(p, len, JSON_REJECT_DUPLICATES, &err);
-            if (!json_is_object(o)) {
-                add_error(j, line, NULL, o ? "is not a JSON object" : "is not valid JSON");
-                json_decref(o);
-            } else if (add_object(j, &capacity, o, line)) {
-                json_decref(o);
-                return CX_ERR_NOMEM;
-            }
-        }
-        p = next;
-    }
-    if (j->count == 0 && !j->nerrors)
-        return http_fail(req, CX_ERR_INVALID, NULL, "the body holds no customer");
-    return CX_OK;
-}
-
-static int error_line_order(const void *a, const void *b)
-{
-    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
-    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
-    return (x > y) - (x < y);
-}
-
-/* 400: a single object's first bad field as the error's field; a bulk
- * request's every bad line, in line order. */
-static cx_result fail_lines(customers_job_t *j, http_response_t *res)
-{
-    http_request_t *req = j->req;
-    size_t n = json_array_size(j->errors);
-    if (!j->bulk && n > 0) {
-        json_t *e = json_array_get(j->errors, 0);
-        const char *field = json_string_value(json_object_get(e, "field"));
-        const char *message = json_string_value(json_object_get(e, "message"));
-        buf_t m;
-        buf_init(&m, 1024);
-        buf_printf(&m, "%s %s", field ? field : "the body", message); /* raw: JSON message */
-        const char *text = arena_strdup(&req->arena, buf_failed(&m) ? "bad input" : buf_str(&m));
-        buf_free(&m);
-        return http_fail(req, CX_ERR_INVALID, field ? arena_strdup(&req->arena, field) : NULL,
-                         text ? text : "bad input");
-    }
-    json_t **sorted = arena_alloc(&req->arena, (n ? n : 1) * sizeof *sorted);
-    if (!sorted)
-        return CX_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++)
-        sorted[i] = json_incref(json_array_get(j->errors, i));
-    qsort(sorted, n, sizeof *sorted, error_line_order);
-    json_array_clear(j->errors);
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(j->errors, sorted[i]);
-    buf_t m;
-    buf_init(&m, 256);
-    buf_printf(&m, "%zu error(s) in the request; nothing was stored", j->nerrors);
-    json_t *doc = json_pack("{s:{s:s, s:s, s:O}}", "error", "code", "invalid_input", "message",
-                            buf_failed(&m) ? "errors in the request" : buf_str(&m), "lines",
-                            j->errors);
-    buf_free(&m);
-    return doc ? http_json(req, res, 400, doc) : CX_ERR_NOMEM;
 }
 
 /* POST (ref NULL) and PUT (ref the path's REF). */
 static cx_result customers_write(http_request_t *req, http_response_t *res, const char *ref)
 {
     const char *type = http_header(req, "Content-Type");
-    customers_job_t job = {.req = req, .ref = ref, .errors = json_array()};
-    if (!job.errors)
-        return CX_ERR_NOMEM;
+    customers_job_t job = {.req = req, .ref = ref};
+    cx_result rc = api_lines_init(&job.in);
     job.bulk = !ref && type && strncmp(type, "application/x-ndjson", 20) == 0;
-    cx_result rc = CX_OK;
-    const char *key = http_header(req, "Idempotency-Key");
-    if (key) {
-        if (!*key || strlen(key) > CUSTOMERS_KEY_MAX) {
-            json_decref(job.errors);
-            return http_fail(req, CX_ERR_INVALID, "Idempotency-Key",
-                             "must be 1 to 200 characters");
-        }
-        job.idempotency_key = key;
+    if (!rc) {
         /* the method and path belong to the request too: the same body
          * sent to PUT another customer is a different request */
-        buf_t print;
-        buf_init(&print, (size_t)1 << 30);
-        buf_printf(&print, "%s %s\n", ref ? "PUT" : "POST", ref ? ref : ""); /* raw: hashed */
-        buf_append(&print, req->body ? req->body : "", req->body ? req->body_len : 0);
-        rc = buf_failed(&print) ? CX_ERR_NOMEM : CX_OK;
-        if (!rc)
-            secret_token_hash(buf_str(&print), job.fingerprint);
-        buf_free(&print);
+        buf_t what;
+        buf_init(&what, 0);
+        buf_printf(&what, "%s %s\n", ref ? "PUT" : "POST", ref ? ref : ""); /* raw: hashed */
+        rc = buf_failed(&what) ? CX_ERR_NOMEM
+                               : api_idempotency_read(req, buf_str(&what), &job.idem);
+        buf_free(&what);
     }
     if (!rc)
-        rc = parse_body(&job);
-    if (!rc && job.count) {
-        job.items = arena_alloc(&req->arena, job.count * sizeof *job.items);
+        rc = api_lines_parse(req, &job.in, job.bulk, "customer", "customers");
+    if (!rc && job.in.count) {
+        job.items = arena_alloc(&req->arena, job.in.count * sizeof *job.items);
         if (!job.items)
             rc = CX_ERR_NOMEM;
-        for (size_t i = 0; !rc && i < job.count; i++)
-            read_customer(&job, job.objects[i], job.lines[i], !ref, &job.items[i]);
+        for (size_t i = 0; !rc && i < job.in.count; i++)
+            read_customer(&job, job.in.objects[i], job.in.lines[i], !ref, &job.items[i]);
     }
-    if (!rc && job.nerrors)
-        rc = fail_lines(&job, res);
+    if (!rc && job.in.nerrors)
+        rc = api_lines_fail(req, res, &job.in, !job.bulk);
     else if (!rc)
         rc = store_write(req->store, customers_write_job, &job);
-    else if (rc == CX_ERR_INVALID && job.nerrors)
-        rc = fail_lines(&job, res);
+    else if (rc == CX_ERR_INVALID && job.in.nerrors)
+        rc = api_lines_fail(req, res, &job.in, !job.bulk);
 
-    if (job.nerrors) {
+    if (job.in.nerrors) {
         /* answered above */
-    } else if (rc == CX_ERR_CONFLICT && job.key_conflict) {
-        rc = http_fail(req, rc, "Idempotency-Key", "was used before with a different request");
+    } else if (api_idempotency_answer(req, res, &job.idem, &rc)) {
+        /* a replay, or a key used for another request */
     } else if (rc == CX_ERR_CONFLICT && job.erased) {
         rc = http_fail(req, rc, NULL, "this customer was erased; an erased record stays blank");
     } else if (rc == CX_ERR_CONFLICT && job.external_taken) {
         rc = http_fail(req, rc, "external_id", "belongs to another customer");
     } else if (rc == CX_ERR_NOT_FOUND && ref) {
         rc = http_fail(req, rc, NULL, "no such customer");
-    } else if (!rc && job.replay_status) {
-        json_t *doc = json_loads(job.replay_body, 0, NULL);
-        http_set_header(req, res, "Idempotent-Replayed", "true");
-        rc = doc ? http_json(req, res, job.replay_status, doc) : CX_ERR_INTERNAL;
     } else if (!rc) {
         json_t *doc = job.bulk ? bulk_doc(&job) : single_doc(&job, &job.items[0], &job.results[0]);
         int status = job.bulk || (!ref && job.results[0].created) ? 201 : 200;
@@ -566,9 +388,7 @@ static cx_result customers_write(http_request_t *req, http_response_t *res, cons
         }
         rc = doc ? http_json(req, res, status, doc) : CX_ERR_NOMEM;
     }
-    for (size_t i = 0; i < job.count; i++)
-        json_decref(job.objects[i]);
-    json_decref(job.errors);
+    api_lines_free(&job.in);
     return rc;
 }
 
@@ -584,6 +404,14 @@ cx_result api_customers_update(http_request_t *req, http_response_t *res)
 }
 
 /* ---- reads ---- */
+
+/* Runs a job on the customer the path's REF names (store_write when
+ * write); a REF that names none is the API's 404. */
+static cx_result customer_job(http_request_t *req, bool write, store_job_fn fn, void *job)
+{
+    cx_result rc = write ? store_write(req->store, fn, job) : store_read(req->store, fn, job);
+    return rc == CX_ERR_NOT_FOUND ? http_fail(req, rc, NULL, "no such customer") : rc;
+}
 
 typedef struct customer_get_job {
     http_request_t *req;
@@ -602,9 +430,7 @@ static cx_result customer_get_job(db_conn_t *db, void *arg)
 cx_result api_customers_get(http_request_t *req, http_response_t *res)
 {
     customer_get_job_t job = {.req = req, .ref = http_param(req, "id")};
-    cx_result rc = store_read(req->store, customer_get_job, &job);
-    if (rc == CX_ERR_NOT_FOUND)
-        return http_fail(req, rc, NULL, "no such customer");
+    cx_result rc = customer_job(req, false, customer_get_job, &job);
     if (rc)
         return rc;
     json_t *doc = customer_json(&req->arena, &job.customer);
@@ -627,15 +453,9 @@ static cx_result customer_list_job(db_conn_t *db, void *arg)
 cx_result api_customers_list(http_request_t *req, http_response_t *res)
 {
     static const char *const known[] = {"segment", "account", "churned", "q", "limit", "cursor"};
-    for (size_t i = 0; i < req->query.count; i++) {
-        bool ok = false;
-        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-            ok = ok || strcmp(req->query.items[i].name, known[k]) == 0;
-        if (!ok)
-            return http_fail(req, CX_ERR_INVALID,
-                             arena_strdup(&req->arena, req->query.items[i].name),
-                             "is not a known parameter");
-    }
+    cx_result rc = api_query_known(req, known, sizeof known / sizeof known[0]);
+    if (rc)
+        return rc;
     customer_list_job_t job = {.req = req};
     customers_filter_t *f = &job.filter;
     f->segment = http_query(req, "segment");
@@ -654,21 +474,9 @@ cx_result api_customers_list(http_request_t *req, http_response_t *res)
         else
             return http_fail(req, CX_ERR_INVALID, "churned", "must be true or false");
     }
-    char *end;
-    if ((text = http_query(req, "limit"))) {
-        long v = strtol(text, &end, 10);
-        if (!*text || *end || v < 1 || v > CUSTOMERS_PAGE_MAX)
-            return http_fail(req, CX_ERR_INVALID, "limit", "must be from 1 to 1000");
-        f->limit = (int)v;
-    }
-    if ((text = http_query(req, "cursor"))) {
-        long long c = strtoll(text, &end, 10);
-        if (!*text || *end || c <= 0)
-            return http_fail(req, CX_ERR_INVALID, "cursor", "is not a cursor this API gave");
-        f->after_id = c;
-    }
-    cx_result rc = store_read(req->store, customer_list_job, &job);
-    if (rc)
+    if ((rc = api_query_limit(req, CUSTOMERS_PAGE_MAX, &f->limit)) ||
+        (rc = api_query_id_cursor(req, &f->after_id)) ||
+        (rc = store_read(req->store, customer_list_job, &job)))
         return rc;
     json_t *list = json_array();
     for (size_t i = 0; list && i < job.count; i++)
@@ -676,13 +484,7 @@ cx_result api_customers_list(http_request_t *req, http_response_t *res)
     json_t *doc = json_pack("{s:o}", "customers", list);
     if (!doc)
         return CX_ERR_NOMEM;
-    if (job.count == (size_t)f->limit) {
-        char cursor[32];
-        snprintf(cursor, sizeof cursor, "%lld", (long long)job.rows[job.count - 1].id);
-        json_object_set_new(doc, "next_cursor", json_string(cursor));
-    } else {
-        json_object_set_new(doc, "next_cursor", json_null());
-    }
+    api_next_id_cursor(doc, job.count, f->limit, job.count ? job.rows[job.count - 1].id : 0);
     return http_json(req, res, 200, doc);
 }
 
@@ -718,9 +520,7 @@ static cx_result customer_delete_job(db_conn_t *db, void *arg)
 cx_result api_customers_delete(http_request_t *req, http_response_t *res)
 {
     customer_action_job_t job = {.req = req, .ref = http_param(req, "id")};
-    cx_result rc = store_write(req->store, customer_delete_job, &job);
-    if (rc == CX_ERR_NOT_FOUND)
-        return http_fail(req, rc, NULL, "no such customer");
+    cx_result rc = customer_job(req, true, customer_delete_job, &job);
     if (rc == CX_ERR_CONFLICT) {
         buf_t m;
         buf_init(&m, 512);
@@ -762,9 +562,7 @@ static cx_result customer_export_job(db_conn_t *db, void *arg)
 cx_result api_customers_export(http_request_t *req, http_response_t *res)
 {
     customer_action_job_t job = {.req = req, .ref = http_param(req, "id")};
-    cx_result rc = store_write(req->store, customer_export_job, &job);
-    if (rc == CX_ERR_NOT_FOUND)
-        return http_fail(req, rc, NULL, "no such customer");
+    cx_result rc = customer_job(req, true, customer_export_job, &job);
     if (rc)
         return rc;
     char disposition[96];
@@ -796,9 +594,7 @@ static cx_result customer_erase_job(db_conn_t *db, void *arg)
 cx_result api_customers_erase(http_request_t *req, http_response_t *res)
 {
     customer_action_job_t job = {.req = req, .ref = http_param(req, "id")};
-    cx_result rc = store_write(req->store, customer_erase_job, &job);
-    if (rc == CX_ERR_NOT_FOUND)
-        return http_fail(req, rc, NULL, "no such customer");
+    cx_result rc = customer_job(req, true, customer_erase_job, &job);
     if (rc)
         return rc;
     json_t *doc = json_pack(

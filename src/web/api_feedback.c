@@ -27,6 +27,7 @@
 #include "store/import_refs.h"
 #include "store/search.h"
 #include "sys/tz.h"
+#include "web/api_common.h"
 #include "web/pages.h"
 
 #define FEEDBACK_TEXT_MAX ((size_t)1 << 20)
@@ -247,16 +248,9 @@ static cx_result feedback_get_job(db_conn_t *db, void *arg)
 
 cx_result api_feedback_get(http_request_t *req, http_response_t *res)
 {
-    const char *id = http_param(req, "id");
-    int64_t v = 0;
-    for (const char *p = id; p && *p; p++) {
-        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
-            return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
-        v = v * 10 + (*p - '0');
-    }
-    if (v <= 0)
+    feedback_get_job_t job = {.req = req, .id = http_param_id(req, "id")};
+    if (!job.id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
-    feedback_get_job_t job = {.req = req, .id = v};
     cx_result rc = store_read(req->store, feedback_get_job, &job);
     if (rc == CX_ERR_NOT_FOUND)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
@@ -266,19 +260,6 @@ cx_result api_feedback_get(http_request_t *req, http_response_t *res)
 }
 
 /* ---- PUT and DELETE ---- */
-
-/* The id in the path; 0 when it is not a positive number. */
-static int64_t feedback_path_id(http_request_t *req)
-{
-    const char *id = http_param(req, "id");
-    int64_t v = 0;
-    for (const char *p = id; p && *p; p++) {
-        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
-            return 0;
-        v = v * 10 + (*p - '0');
-    }
-    return v;
-}
 
 typedef struct feedback_change_job {
     http_request_t *req;
@@ -350,7 +331,7 @@ static cx_result feedback_update_job(db_conn_t *db, void *arg)
 
 cx_result api_feedback_update(http_request_t *req, http_response_t *res)
 {
-    feedback_change_job_t job = {.req = req, .id = feedback_path_id(req)};
+    feedback_change_job_t job = {.req = req, .id = http_param_id(req, "id")};
     if (job.id <= 0)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
     if (!req->body || req->body_len == 0)
@@ -384,7 +365,7 @@ static cx_result feedback_delete_job(db_conn_t *db, void *arg)
 
 cx_result api_feedback_delete(http_request_t *req, http_response_t *res)
 {
-    feedback_change_job_t job = {.req = req, .id = feedback_path_id(req)};
+    feedback_change_job_t job = {.req = req, .id = http_param_id(req, "id")};
     if (job.id <= 0)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no feedback item with this id");
     cx_result rc = store_write(req->store, feedback_delete_job, &job);
@@ -446,15 +427,9 @@ cx_result api_feedback_list(http_request_t *req, http_response_t *res)
 {
     static const char *const known[] = {"source", "touchpoint", "channel", "segment", "customer",
                                         "from",   "to",         "q",       "limit",   "cursor"};
-    for (size_t i = 0; i < req->query.count; i++) {
-        bool ok = false;
-        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-            ok = ok || strcmp(req->query.items[i].name, known[k]) == 0;
-        if (!ok)
-            return http_fail(req, CX_ERR_INVALID,
-                             arena_strdup(&req->arena, req->query.items[i].name),
-                             "is not a known parameter");
-    }
+    cx_result rc = api_query_known(req, known, sizeof known / sizeof known[0]);
+    if (rc)
+        return rc;
     feedback_list_job_t job = {.req = req};
     browse_filter_t *f = &job.filter;
     f->kind = BROWSE_FEEDBACK;
@@ -478,23 +453,17 @@ cx_result api_feedback_list(http_request_t *req, http_response_t *res)
     if ((text = http_query(req, "q"))) {
         if (strlen(text) > 500)
             return http_fail(req, CX_ERR_INVALID, "q", "is too long (at most 500 bytes)");
-        cx_result rc = search_match_query(&req->arena, text, &f->match);
-        if (rc)
+        if ((rc = search_match_query(&req->arena, text, &f->match)))
             return rc;
     }
-    if ((text = http_query(req, "limit"))) {
-        char *end;
-        long v = strtol(text, &end, 10);
-        if (!*text || *end || v < 1 || v > FEEDBACK_PAGE_MAX)
-            return http_fail(req, CX_ERR_INVALID, "limit", "must be from 1 to 1000");
-        f->limit = (int)v;
-    }
+    if ((rc = api_query_limit(req, FEEDBACK_PAGE_MAX, &f->limit)))
+        return rc;
     if ((text = http_query(req, "cursor"))) {
         if (!browse_cursor_parse(text, &f->cursor) || f->cursor.kind != 1)
             return http_fail(req, CX_ERR_INVALID, "cursor", "is not a cursor this API gave");
         f->has_cursor = true;
     }
-    cx_result rc = store_read(req->store, feedback_list_job, &job);
+    rc = store_read(req->store, feedback_list_job, &job);
     if (rc)
         return rc;
     json_t *list = json_array();
@@ -503,13 +472,12 @@ cx_result api_feedback_list(http_request_t *req, http_response_t *res)
     json_t *doc = json_pack("{s:o}", "feedback", list);
     if (!doc)
         return CX_ERR_NOMEM;
+    const char *cursor = NULL;
     if (job.more && job.count > 0) {
         const browse_entry_t *last = &job.entries[job.count - 1];
         browse_cursor_t c = {.at = last->at, .kind = last->kind, .id = last->id};
-        const char *cursor = browse_cursor_format(&req->arena, &c);
-        json_object_set_new(doc, "next_cursor", cursor ? json_string(cursor) : json_null());
-    } else {
-        json_object_set_new(doc, "next_cursor", json_null());
+        cursor = browse_cursor_format(&req->arena, &c);
     }
+    api_next_cursor(doc, cursor);
     return http_json(req, res, 200, doc);
 }

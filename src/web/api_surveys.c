@@ -10,30 +10,18 @@
  * store/surveys.c, shared with the editor pages; this file turns them into
  * HTTP: field-level 400s, 409s, an Idempotency-Key on POST (as for
  * responses), and an audit entry written in the same transaction as each
- * change. Must never answer 2xx before store_write returned CX_OK.
+ * change. The delete job (survey_jobs.h) is the editor's too. Must never answer 2xx before store_write returned CX_OK.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/secret.h"
-#include "store/accounts.h"
-#include "store/responses.h"
 #include "store/surveys.h"
+#include "web/api_common.h"
 #include "web/auth.h"
 #include "web/pages.h"
+#include "web/survey_jobs.h"
 #include "web/web.h"
-
-#define SURVEYS_IDEMPOTENCY_KEY_MAX 200
-
-/* The id in the path; 0 when it is not a positive number. */
-static int64_t survey_path_id(http_request_t *req)
-{
-    const char *text = http_param(req, "id");
-    char *end;
-    long long id = text ? strtoll(text, &end, 10) : 0;
-    return text && *text && !*end && id > 0 ? (int64_t)id : 0;
-}
 
 /* A refused definition as the API's field-level error. */
 static cx_result fail_problem(http_request_t *req, cx_result rc, const surveys_problem_t *p)
@@ -92,7 +80,7 @@ cx_result api_surveys_list(http_request_t *req, http_response_t *res)
 
 cx_result api_surveys_get(http_request_t *req, http_response_t *res)
 {
-    survey_read_job_t job = {.req = req, .id = survey_path_id(req)};
+    survey_read_job_t job = {.req = req, .id = http_param_id(req, "id")};
     if (!job.id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such survey");
     cx_result rc = store_read(req->store, survey_get_job, &job);
@@ -112,35 +100,18 @@ typedef struct survey_write_job {
     json_t *def;
     surveys_problem_t problem;
     json_t *result; /* out: the survey as stored */
-    const char *idempotency_key;
-    char fingerprint[SECRET_HASH_HEX_LEN + 1];
-    int replay_status;
-    const char *replay_body;
-    bool key_conflict;
+    api_idempotency_t idem;
 } survey_write_job_t;
 
 static cx_result survey_write_job(db_conn_t *db, void *arg)
 {
     survey_write_job_t *j = arg;
     http_request_t *req = j->req;
-    if (j->idempotency_key) {
-        store_idempotent_t earlier;
-        cx_result rc = store_idempotency_get(db, &req->arena, j->idempotency_key, &earlier);
-        if (rc == CX_OK) {
-            if (strcmp(earlier.actor, req->auth.actor) != 0 ||
-                strcmp(earlier.fingerprint, j->fingerprint) != 0) {
-                j->key_conflict = true;
-                return CX_ERR_CONFLICT;
-            }
-            j->replay_status = earlier.status;
-            j->replay_body = earlier.body;
-            return CX_OK;
-        }
-        if (rc != CX_ERR_NOT_FOUND)
-            return rc;
-    }
+    cx_result rc = api_idempotency_check(db, req, &j->idem);
+    if (rc || j->idem.replay_status)
+        return rc;
     int64_t id = 0;
-    cx_result rc = surveys_put(db, j->id, j->def, req->now, &id, &j->problem);
+    rc = surveys_put(db, j->id, j->def, req->now, &id, &j->problem);
     surveys_info_t stored;
     if (!rc)
         rc = surveys_get(db, &req->arena, id, &stored);
@@ -148,15 +119,8 @@ static cx_result survey_write_job(db_conn_t *db, void *arg)
         rc = auth_audit(db, req, j->id ? "survey_updated" : "survey_created", stored.slug, NULL);
     if (!rc && !(j->result = surveys_to_json(&stored)))
         rc = CX_ERR_NOMEM;
-    if (!rc && j->idempotency_key) {
-        char *text = json_dumps(j->result, JSON_COMPACT);
-        if (!text)
-            return CX_ERR_NOMEM;
-        store_idempotent_t now = {.actor = req->auth.actor, .fingerprint = j->fingerprint,
-                                  .status = 201, .body = text};
-        rc = store_idempotency_put(db, j->idempotency_key, &now, req->now);
-        free(text);
-    }
+    if (!rc)
+        rc = api_idempotency_save(db, req, &j->idem, 201, j->result);
     return rc;
 }
 
@@ -167,24 +131,10 @@ static cx_result survey_write(http_request_t *req, http_response_t *res, int64_t
         return http_fail(req, CX_ERR_INVALID, NULL, "the body must be a JSON survey definition");
     survey_write_job_t job = {.req = req, .id = id};
     if (!id) {
-        const char *key = http_header(req, "Idempotency-Key");
-        if (key && (!*key || strlen(key) > SURVEYS_IDEMPOTENCY_KEY_MAX))
-            return http_fail(req, CX_ERR_INVALID, "Idempotency-Key",
-                             "must be 1 to 200 characters");
-        if (key) {
-            /* the endpoint is part of what the key stands for */
-            buf_t what;
-            buf_init(&what, req->body_len + 64);
-            buf_puts(&what, "POST /api/v1/surveys\n");
-            buf_append(&what, req->body, req->body_len);
-            if (buf_failed(&what)) {
-                buf_free(&what);
-                return CX_ERR_NOMEM;
-            }
-            secret_token_hash(buf_str(&what), job.fingerprint);
-            buf_free(&what);
-            job.idempotency_key = key;
-        }
+        /* the endpoint is part of what the key stands for */
+        cx_result rc = api_idempotency_read(req, "POST /api/v1/surveys\n", &job.idem);
+        if (rc)
+            return rc;
     }
     json_error_t err;
     job.def = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
@@ -198,17 +148,13 @@ static cx_result survey_write(http_request_t *req, http_response_t *res, int64_t
         rc = fail_problem(req, CX_ERR_INVALID, &job.problem);
     if (!rc)
         rc = store_write(req->store, survey_write_job, &job);
-    if (rc == CX_ERR_CONFLICT && job.key_conflict)
-        rc = http_fail(req, rc, "Idempotency-Key", "was used before with a different request");
+    if (api_idempotency_answer(req, res, &job.idem, &rc))
+        ; /* a replay, or a key used for another request */
     else if ((rc == CX_ERR_INVALID || rc == CX_ERR_CONFLICT) && job.problem.code)
         rc = fail_problem(req, rc, &job.problem);
     else if (rc == CX_ERR_NOT_FOUND)
         rc = http_fail(req, rc, NULL, "no such survey");
-    else if (!rc && job.replay_status) {
-        json_t *doc = json_loads(job.replay_body, 0, NULL);
-        http_set_header(req, res, "Idempotent-Replayed", "true");
-        rc = doc ? http_json(req, res, job.replay_status, doc) : CX_ERR_INTERNAL;
-    } else if (!rc) {
+    else if (!rc) {
         /* the metrics know a new survey or question by its next refresh */
         refresher_poke(req->app->refresher);
         if (!id) {
@@ -232,21 +178,15 @@ cx_result api_surveys_create(http_request_t *req, http_response_t *res)
 
 cx_result api_surveys_update(http_request_t *req, http_response_t *res)
 {
-    int64_t id = survey_path_id(req);
+    int64_t id = http_param_id(req, "id");
     if (!id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such survey");
     return survey_write(req, res, id);
 }
 
-typedef struct survey_delete_job {
-    http_request_t *req;
-    int64_t id;
-    surveys_problem_t problem;
-} survey_delete_job_t;
-
-static cx_result survey_delete_job(db_conn_t *db, void *arg)
+cx_result survey_delete_job(db_conn_t *db, void *arg)
 {
-    survey_delete_job_t *j = arg;
+    survey_delete_t *j = arg;
     surveys_info_t s;
     cx_result rc = surveys_get(db, &j->req->arena, j->id, &s);
     if (!rc)
@@ -258,7 +198,7 @@ static cx_result survey_delete_job(db_conn_t *db, void *arg)
 
 cx_result api_surveys_delete(http_request_t *req, http_response_t *res)
 {
-    survey_delete_job_t job = {.req = req, .id = survey_path_id(req)};
+    survey_delete_t job = {.req = req, .id = http_param_id(req, "id")};
     if (!job.id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such survey");
     cx_result rc = store_write(req->store, survey_delete_job, &job);

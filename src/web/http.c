@@ -507,6 +507,18 @@ const char *http_param(const http_request_t *req, const char *name)
     return http_params_get(&req->path_params, name);
 }
 
+int64_t http_param_id(const http_request_t *req, const char *name)
+{
+    const char *text = http_param(req, name);
+    int64_t v = 0;
+    for (const char *p = text; p && *p; p++) {
+        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
+            return 0;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
 const char *http_header(const http_request_t *req, const char *name)
 {
     return http_params_get_nocase(&req->headers, name);

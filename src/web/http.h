@@ -213,6 +213,10 @@ const char *http_form(const http_request_t *req, const char *name);
 const char *http_param(const http_request_t *req, const char *name);
 const char *http_header(const http_request_t *req, const char *name);
 const char *http_cookie(const http_request_t *req, const char *name);
+/* A path parameter that names a row by its id: the positive number it
+ * spells in plain digits (no sign, no spaces, no overflow), else 0 — which
+ * no row has, so the caller answers "not found". */
+int64_t http_param_id(const http_request_t *req, const char *name);
 
 /* Formats Unix seconds as "2026-01-31T10:00:00Z" into an arena string. */
 const char *http_iso_time(arena_t *a, int64_t t);

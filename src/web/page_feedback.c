@@ -432,18 +432,6 @@ cx_result page_feedback(http_request_t *req, http_response_t *res)
 
 /* --- one entry ----------------------------------------------------------- */
 
-static int64_t fb_path_id(http_request_t *req)
-{
-    const char *text = http_param(req, "id");
-    int64_t v = 0;
-    for (const char *p = text; p && *p; p++) {
-        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
-            return 0;
-        v = v * 10 + (*p - '0');
-    }
-    return v;
-}
-
 typedef struct fb_entry_job {
     http_request_t *req;
     int kind;
@@ -491,7 +479,7 @@ static void fb_dl_row(buf_t *b, http_request_t *req, int label, const char *valu
 
 static cx_result fb_entry_page(http_request_t *req, http_response_t *res, int kind)
 {
-    fb_entry_job_t job = {.req = req, .kind = kind, .id = fb_path_id(req)};
+    fb_entry_job_t job = {.req = req, .kind = kind, .id = http_param_id(req, "id")};
     cx_result rc = job.id ? store_read(req->store, fb_entry_job, &job) : CX_ERR_NOT_FOUND;
     if (rc == CX_ERR_NOT_FOUND)
         return http_fail(req, rc, NULL, web_t(req, T_FB_NOT_FOUND));

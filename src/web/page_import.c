@@ -428,12 +428,9 @@ static cx_result view_load(http_request_t *req, import_view_t *v)
     v->req = req;
     v->error = -1;
     buf_init(&v->pv_err, 0);
-    const char *id = http_param(req, "id");
-    char *end = NULL;
-    long long n = id ? strtoll(id, &end, 10) : 0;
-    if (n <= 0 || !end || *end)
+    v->id = http_param_id(req, "id");
+    if (!v->id)
         return CX_ERR_NOT_FOUND;
-    v->id = n;
     read_choices(req, v);
     return store_read(req->store, load_job, v);
 }

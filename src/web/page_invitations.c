@@ -27,15 +27,6 @@
 #define INVITE_PAGE_ROWS 50
 #define INVITE_DEFAULT_BASE "http://localhost:8080"
 
-/* The id in the path; 0 when it is not a positive number. */
-static int64_t invite_path_id(http_request_t *req)
-{
-    const char *text = http_param(req, "id");
-    char *end;
-    long long id = text ? strtoll(text, &end, 10) : 0;
-    return text && !*end && id > 0 && id < INT64_MAX ? (int64_t)id : 0;
-}
-
 /* ---- the survey and the public address ---- */
 
 typedef struct survey_job {
@@ -57,7 +48,7 @@ static cx_result survey_job(db_conn_t *db, void *arg)
 static cx_result load_survey(http_request_t *req, survey_job_t *job)
 {
     job->req = req;
-    job->id = invite_path_id(req);
+    job->id = http_param_id(req, "id");
     if (!job->id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such survey");
     cx_result rc = store_read(req->store, survey_job, job);

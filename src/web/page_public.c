@@ -1,6 +1,7 @@
 /*
  * page_public.c — what answers without sign-in besides the login form: the
- * health check and the embedded static files.
+ * health check and the embedded static files (page_asset serves the widget's
+ * script too).
  *
  * Relies on assets.h and store/overview.h (a trivial read proves the
  * database answers). Must never reveal anything about the organisation:
@@ -42,9 +43,10 @@ static bool etag_matches(const char *header, const char *etag)
     return false;
 }
 
-cx_result page_static(http_request_t *req, http_response_t *res)
+cx_result page_asset(http_request_t *req, http_response_t *res, const char *name,
+                     const char *cache_control)
 {
-    const web_asset_t *a = assets_find(http_param(req, "name"));
+    const web_asset_t *a = assets_find(name);
     if (!a)
         return CX_ERR_NOT_FOUND;
     buf_t etag;
@@ -55,7 +57,7 @@ cx_result page_static(http_request_t *req, http_response_t *res)
     if (!tag)
         return CX_ERR_NOMEM;
     http_set_header(req, res, "ETag", tag);
-    http_set_header(req, res, "Cache-Control", "public, max-age=31536000, immutable");
+    http_set_header(req, res, "Cache-Control", cache_control);
     if (etag_matches(http_header(req, "If-None-Match"), tag)) {
         res->status = 304;
         return CX_OK;
@@ -65,4 +67,10 @@ cx_result page_static(http_request_t *req, http_response_t *res)
     res->static_body = a->data;
     res->static_len = a->len;
     return CX_OK;
+}
+
+cx_result page_static(http_request_t *req, http_response_t *res)
+{
+    /* the URL carries the content hash (assets_url): cached for good */
+    return page_asset(req, res, http_param(req, "name"), "public, max-age=31536000, immutable");
 }

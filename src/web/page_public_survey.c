@@ -1223,23 +1223,7 @@ cx_result page_widget_answer(http_request_t *req, http_response_t *res)
 
 cx_result page_widget_js(http_request_t *req, http_response_t *res)
 {
-    const web_asset_t *a = assets_find("widget.js");
-    if (!a)
-        return CX_ERR_NOT_FOUND;
-    char etag[24];
-    snprintf(etag, sizeof etag, "\"%s\"", a->hash);
-    http_set_header(req, res, "ETag", etag);
     /* the address is fixed (it is pasted into other sites), so it is
      * cached for an hour rather than for ever */
-    http_set_header(req, res, "Cache-Control", "public, max-age=3600");
-    const char *inm = http_header(req, "If-None-Match");
-    if (inm && strstr(inm, etag)) {
-        res->status = 304;
-        return CX_OK;
-    }
-    res->status = 200;
-    res->content_type = a->content_type;
-    res->static_body = a->data;
-    res->static_len = a->len;
-    return CX_OK;
+    return page_asset(req, res, "widget.js", "public, max-age=3600");
 }

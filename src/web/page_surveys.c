@@ -28,6 +28,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/pages.h"
+#include "web/survey_jobs.h"
 #include "web/web.h"
 
 #define SV_TEXT_MAX 2000
@@ -83,15 +84,6 @@ static int problem_text(surveys_problem_code_t code)
         [SURVEYS_P_TOUCHPOINT] = T_SV_P_TOUCHPOINT, [SURVEYS_P_ANSWERED] = T_SV_P_ANSWERED,
     };
     return code < SURVEYS_P_COUNT ? texts[code] : T_SV_P_TYPE;
-}
-
-/* The survey id of the path; 0 when it is not a positive number. */
-static int64_t sv_path_id(const http_request_t *req)
-{
-    const char *text = http_param(req, "id");
-    char *end;
-    long long id = text ? strtoll(text, &end, 10) : 0;
-    return text && *text && !*end && id > 0 ? (int64_t)id : 0;
 }
 
 static bool can_edit(const http_request_t *req)
@@ -828,7 +820,7 @@ static cx_result render_edit(http_request_t *req, http_response_t *res, int64_t 
 
 cx_result page_surveys_edit(http_request_t *req, http_response_t *res)
 {
-    int64_t id = sv_path_id(req);
+    int64_t id = http_param_id(req, "id");
     if (!id)
         return http_fail_text(req, CX_ERR_NOT_FOUND, T_SV_NO_SURVEY);
     sv_edit_view_t v = {.status = 200};
@@ -890,7 +882,7 @@ static cx_result run_edit(http_request_t *req, http_response_t *res, sv_edit_t *
                           const char *done, json_t *draft)
 {
     e->req = req;
-    e->id = sv_path_id(req);
+    e->id = http_param_id(req, "id");
     if (!e->id)
         return http_fail_text(req, CX_ERR_NOT_FOUND, T_SV_NO_SURVEY);
     cx_result rc = store_write(req->store, sv_edit_job, e);
@@ -1145,7 +1137,7 @@ static cx_result sv_lang_job(db_conn_t *db, void *arg)
 
 static const char *survey_first_language(http_request_t *req)
 {
-    sv_lang_job_t job = {.req = req, .id = sv_path_id(req), .first = "pl"};
+    sv_lang_job_t job = {.req = req, .id = http_param_id(req, "id"), .first = "pl"};
     if (job.id)
         (void)store_read(req->store, sv_lang_job, &job);
     return job.first;
@@ -1200,7 +1192,6 @@ typedef struct sv_state_job {
     http_request_t *req;
     int64_t id;
     bool open;
-    surveys_problem_t problem;
 } sv_state_job_t;
 
 static cx_result sv_state_job(db_conn_t *db, void *arg)
@@ -1217,7 +1208,7 @@ static cx_result sv_state_job(db_conn_t *db, void *arg)
 
 cx_result page_surveys_state(http_request_t *req, http_response_t *res)
 {
-    sv_state_job_t job = {.req = req, .id = sv_path_id(req)};
+    sv_state_job_t job = {.req = req, .id = http_param_id(req, "id")};
     const char *open = http_form(req, "open");
     if (!job.id)
         return http_fail_text(req, CX_ERR_NOT_FOUND, T_SV_NO_SURVEY);
@@ -1236,24 +1227,12 @@ cx_result page_surveys_state(http_request_t *req, http_response_t *res)
     return CX_OK;
 }
 
-static cx_result sv_delete_job(db_conn_t *db, void *arg)
-{
-    sv_state_job_t *j = arg;
-    surveys_info_t s;
-    cx_result rc = surveys_get(db, &j->req->arena, j->id, &s);
-    if (!rc)
-        rc = surveys_delete(db, j->id, &j->problem);
-    if (!rc)
-        rc = auth_audit(db, j->req, "survey_deleted", s.slug, NULL);
-    return rc;
-}
-
 cx_result page_surveys_delete(http_request_t *req, http_response_t *res)
 {
-    sv_state_job_t job = {.req = req, .id = sv_path_id(req)};
+    survey_delete_t job = {.req = req, .id = http_param_id(req, "id")};
     if (!job.id)
         return http_fail_text(req, CX_ERR_NOT_FOUND, T_SV_NO_SURVEY);
-    cx_result rc = store_write(req->store, sv_delete_job, &job);
+    cx_result rc = store_write(req->store, survey_delete_job, &job);
     if (rc == CX_ERR_NOT_FOUND)
         return http_fail_text(req, rc, T_SV_NO_SURVEY);
     if (rc == CX_ERR_CONFLICT) {

@@ -117,4 +117,9 @@ WEB_HANDLER(api_surveys_create);
 WEB_HANDLER(api_surveys_update);
 WEB_HANDLER(api_surveys_delete);
 
+/* An embedded asset (assets.h) with its ETag and the given Cache-Control;
+ * 304 when If-None-Match names it, CX_ERR_NOT_FOUND for an unknown name. */
+cx_result page_asset(http_request_t *req, http_response_t *res, const char *name,
+                     const char *cache_control);
+
 #endif
