@@ -1,0 +1,68 @@
+"""test_qa_walk.py — what a CX manager walking the product notices first.
+
+Headless Chromium over a generated organisation: form controls share one
+height on every page with a form (none falls back to the browser's bare
+control), a long question in the survey editor wraps instead of widening
+the page on a phone, and the import page is reachable from the pages a
+manager works on. Screenshots land in tests/artifacts/browser/.
+
+It relies on the gen organisation (Polish survey texts, five surveys) and
+the session browser of conftest.py; it never changes the data it reads.
+"""
+import os
+
+import pytest
+
+import harness
+from test_overview_charts import (ARTIFACTS, by, loaded, open_overview, path_of,  # noqa: F401
+                                  set_viewport, wait_for)
+
+
+@pytest.fixture(scope="module")
+def walk_server(tmp_path_factory):
+    d = tmp_path_factory.mktemp("qa-walk")
+    db = harness.init_db(str(d / "cx.db"))
+    harness.run_ok(["gen", "--db", db, "--responses", "600", "--seed", "5"], timeout=300)
+    srv = harness.Server(db, d).start()
+    yield srv
+    srv.stop()
+
+
+def open_page(drv, srv, path, lang="pl"):
+    open_overview(drv, srv, lang)
+    drv.get(srv.url(path + ("&" if "?" in path else "?") + "lang=" + lang))
+    wait_for(lambda: loaded(drv), path)
+
+
+FORM_PAGES = ["/feedback", "/surveys/1", "/surveys/1/invitations", "/customers", "/import"]
+
+
+@pytest.mark.parametrize("path", FORM_PAGES)
+def test_form_controls_are_full_height(driver, walk_server, path):
+    set_viewport(driver, "desktop")
+    open_page(driver, walk_server, path)
+    heights = driver.execute_script(
+        "return Array.from(document.querySelectorAll('main input, main select'))"
+        ".filter(e => ['text','search','number','date','email','url','password',"
+        "'select-one'].includes(e.type) && e.offsetParent !== null)"
+        ".map(e => [e.name || e.id, e.type, e.offsetHeight])")
+    assert heights, "%s has no visible text field or list" % path
+    short = [h for h in heights if h[2] < 36]
+    assert not short, "%s: controls shorter than the 40px of the others: %r" % (path, short)
+
+
+def test_long_question_wraps_on_a_phone(driver, walk_server):
+    open_page(driver, walk_server, "/surveys/1")
+    try:
+        set_viewport(driver, "phone")
+        title = driver.find_element(by().CSS_SELECTOR, "ol.questions .cell-title")
+        assert len(title.text) > 40, title.text
+        # the list itself: a phone browser zooms out to fit a wide page, so
+        # the page width alone would not show it
+        width, inner = driver.execute_script(
+            "var l = document.querySelector('ol.questions'); return [l.scrollWidth, l.clientWidth]")
+        driver.save_screenshot(os.path.join(ARTIFACTS, "qa-survey-phone.png"))
+        assert width <= inner + 1, "questions wider than their card: %d > %d" % (width, inner)
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
+    finally:
+        set_viewport(driver, "desktop")
