@@ -342,6 +342,14 @@ void html_page_head(buf_t *b, const char *title, const char *lead)
     buf_puts(b, "</div>\n");
 }
 
+void html_import_link(buf_t *b, const http_request_t *req, const char *kind)
+{
+    if (!(req->auth.caps & CAP_MANAGE))
+        return;
+    buf_printf(b, "<a class=\"button\" href=\"/import?kind=%u\">%h</a>", kind,
+               web_t(req, T_QA_IMPORT_CSV));
+}
+
 void html_empty_state(buf_t *b, const char *icon, const char *heading, const char *text)
 {
     buf_puts(b, "<div class=\"empty-state\"><div class=\"empty-icon\">");

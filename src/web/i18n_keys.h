@@ -643,6 +643,8 @@ typedef enum i18n_key {
     T_RP_P_VALUE,
     T_OV_FILTER_RESET,
     T_OV_FILTER_LEGEND,
+    /* walk-through fixes: the import page linked from the pages it feeds */
+    T_QA_IMPORT_CSV,
     T_COUNT
 } i18n_key_t;
 

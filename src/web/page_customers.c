@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/roles.h"
 #include "store/browse.h"
 #include "web/feedback_view.h"
 #include "web/html.h"
@@ -61,6 +62,11 @@ cx_result page_customers(http_request_t *req, http_response_t *res)
     html_begin(req, res, web_t(req, T_NAV_CUSTOMERS), AREA_CUSTOMERS);
     buf_t *b = &res->body;
     html_page_head(b, web_t(req, T_NAV_CUSTOMERS), web_t(req, T_CU_LEAD));
+    if (req->auth.caps & CAP_MANAGE) {
+        buf_puts(b, "<p class=\"page-actions\">");
+        html_import_link(b, req, "customers");
+        buf_puts(b, "</p>");
+    }
     buf_printf(b, "<section class=\"card\"><form method=\"get\" action=\"/customers\" "
                   "class=\"form inline-form\" role=\"search\"><div class=\"field\"><label "
                   "for=\"cu-q\">%h</label><input id=\"cu-q\" name=\"q\" type=\"search\" "

@@ -409,6 +409,11 @@ cx_result page_feedback(http_request_t *req, http_response_t *res)
     html_begin(req, res, web_t(req, T_NAV_FEEDBACK), AREA_FEEDBACK);
     buf_t *b = &res->body;
     html_page_head(b, web_t(req, T_NAV_FEEDBACK), web_t(req, T_FB_LEAD));
+    if (req->auth.caps & CAP_MANAGE) {
+        buf_puts(b, "<p class=\"page-actions\">");
+        html_import_link(b, req, "feedback");
+        buf_puts(b, "</p>");
+    }
     buf_puts(b, "<section class=\"card\">");
     fb_form(b, req, &view, &job);
     buf_puts(b, "</section>");

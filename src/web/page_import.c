@@ -170,7 +170,14 @@ static cx_result render_upload(http_request_t *req, http_response_t *res, int st
 
 cx_result page_import(http_request_t *req, http_response_t *res)
 {
-    return render_upload(req, res, 200, -1, NULL, 0);
+    /* ?kind= and ?survey= come from the links on the surveys, customers and
+     * feedback pages: they only choose what the form shows selected. */
+    const char *survey = http_query(req, "survey");
+    char *end = NULL;
+    long long id = survey ? strtoll(survey, &end, 10) : 0;
+    if (!survey || end == survey || *end || id < 0)
+        id = 0;
+    return render_upload(req, res, 200, -1, http_query(req, "kind"), (int64_t)id);
 }
 
 /* ---- POST /import/upload ---- */

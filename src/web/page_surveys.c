@@ -212,10 +212,13 @@ cx_result page_surveys_list(http_request_t *req, http_response_t *res)
     int ok = done_notice(req);
     if (ok >= 0)
         html_notice(b, "success", web_t(req, ok));
-    if (can_edit(req))
+    if (can_edit(req)) {
         buf_printf(b, "<p class=\"page-actions\"><a class=\"button primary\" href=\"/surveys/new\">%h"
-                      "</a></p>",
+                      "</a> ",
                    web_t(req, T_SV_NEW));
+        html_import_link(b, req, "responses");
+        buf_puts(b, "</p>");
+    }
     if (job.count == 0) {
         buf_puts(b, "<section class=\"card\">");
         html_empty_state(b, "surveys", web_t(req, T_SV_EMPTY_TITLE), web_t(req, T_SV_EMPTY_TEXT));

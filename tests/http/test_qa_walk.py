@@ -1,0 +1,68 @@
+"""test_qa_walk.py — defects found walking the product as a CX manager,
+checked over HTTP so they stay fixed.
+
+The import page is reachable from the pages whose data it loads (for a
+manager; a viewer gets no link to a page it cannot open), and the link
+chooses the kind of file; the feedback browser's filter and detail
+labels are capitalised like every other label.
+
+It relies on `cxloop gen` (the Polish demo organisation) and the harness;
+it changes nothing but its own users.
+"""
+import re
+
+import pytest
+
+import harness
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory):
+    d = tmp_path_factory.mktemp("qa-walk")
+    db = str(d / "gen.db")
+    harness.run_ok(["gen", "--db", db, "--responses", "300", "--seed", "3"], timeout=300)
+    harness.run_ok(["user", "add", "--db", db, "--name", "admin", "--role", "admin",
+                    "--password-stdin"], input=harness.ADMIN_PASSWORD + "\n")
+    server = harness.Server(db, d).start()
+    server.add_user("kierownik", "manager")
+    server.add_user("widz", "viewer")
+    yield server
+    server.stop()
+
+
+def signed_in(srv, name, lang="pl"):
+    c = srv.client(lang)
+    c.login(name, harness.USER_PASSWORD)
+    return c
+
+
+@pytest.mark.parametrize("path,kind", [("/surveys", "responses"), ("/customers", "customers"),
+                                       ("/feedback", "feedback")])
+def test_import_is_linked_for_a_manager(srv, path, kind):
+    c = signed_in(srv, "kierownik")
+    r = c.get(path)
+    assert r.status_code == 200
+    m = re.search(r'<a class="button" href="/import\?kind=([a-z]+)">([^<]+)</a>', r.text)
+    assert m, "%s has no link to the import page" % path
+    assert m.group(1) == kind
+    assert m.group(2) == "Importuj z pliku CSV"
+    form = c.get("/import?kind=" + kind)
+    assert form.status_code == 200
+    assert re.search(r'<option value="%s" selected>' % kind, form.text), "kind not chosen"
+
+
+def test_no_import_link_for_a_viewer(srv):
+    c = signed_in(srv, "widz")
+    for path in ("/surveys", "/feedback"):
+        r = c.get(path)
+        assert r.status_code == 200
+        assert "/import" not in r.text, path
+    assert c.get("/import").status_code == 403
+
+
+def test_import_form_chooses_the_survey_from_the_link(srv):
+    c = signed_in(srv, "kierownik")
+    r = c.get("/import?kind=responses&survey=2")
+    assert r.status_code == 200
+    assert re.search(r'<option value="2" selected>', r.text)
+    assert c.get("/import?survey=x&kind=%3Cb%3E").status_code == 200
