@@ -360,9 +360,9 @@ static void fb_form(buf_t *b, http_request_t *req, const fb_view_t *v, const fb_
     for (size_t i = 0; i < sizeof fb_sources / sizeof fb_sources[0]; i++)
         fb_option(b, fb_sources[i].name, web_t(req, fb_sources[i].label), v->source);
     buf_puts(b, "</select></div>");
-    fb_dim_select(b, req, DIM_TOUCHPOINT, "touchpoint", T_DIM_TOUCHPOINT, v->touchpoint);
-    fb_dim_select(b, req, DIM_CHANNEL, "channel", T_DIM_CHANNEL, v->channel);
-    fb_dim_select(b, req, DIM_SEGMENT, "segment", T_DIM_SEGMENT, v->segment);
+    fb_dim_select(b, req, DIM_TOUCHPOINT, "touchpoint", T_SV_F_TOUCHPOINT, v->touchpoint);
+    fb_dim_select(b, req, DIM_CHANNEL, "channel", T_SV_F_CHANNEL, v->channel);
+    fb_dim_select(b, req, DIM_SEGMENT, "segment", T_CU_SEGMENT, v->segment);
     fb_select_open(b, req, "group", T_FB_GROUP);
     fb_option(b, "", web_t(req, T_EX_ALL), v->group);
     fb_option(b, "promoter", web_t(req, T_FB_PROMOTER), v->group);
@@ -559,11 +559,11 @@ static cx_result fb_entry_page(http_request_t *req, http_response_t *res, int ki
         buf_puts(b, "</dd>");
     }
     if (*e->touchpoint)
-        fb_dl_row(b, req, T_DIM_TOUCHPOINT, e->touchpoint);
+        fb_dl_row(b, req, T_SV_F_TOUCHPOINT, e->touchpoint);
     if (*e->channel)
-        fb_dl_row(b, req, T_DIM_CHANNEL, e->channel);
+        fb_dl_row(b, req, T_SV_F_CHANNEL, e->channel);
     if (*e->language)
-        fb_dl_row(b, req, T_DIM_LANGUAGE, e->language);
+        fb_dl_row(b, req, T_CU_LANGUAGE, e->language);
     buf_puts(b, "</dl></section>");
     if (kind == 0 && job.nanswers > 0) {
         buf_printf(b, "<h2 class=\"section-title\">%h</h2><section class=\"card flush\">"

@@ -66,3 +66,24 @@ def test_import_form_chooses_the_survey_from_the_link(srv):
     assert r.status_code == 200
     assert re.search(r'<option value="2" selected>', r.text)
     assert c.get("/import?survey=x&kind=%3Cb%3E").status_code == 200
+
+
+@pytest.mark.parametrize("lang,words", [("pl", ["Punkt styku", "Kanał", "Segment"]),
+                                        ("en", ["Touchpoint", "Channel", "Segment"]),
+                                        ("ro", ["Punct de contact", "Canal", "Segment"])])
+def test_feedback_filter_labels_are_capitalised(srv, lang, words):
+    c = signed_in(srv, "kierownik", lang)
+    r = c.get("/feedback")
+    labels = re.findall(r'<label for="[^"]+">([^<]+)</label>', r.text)
+    for w in words:
+        assert w in labels, (w, labels)
+    assert all(l[:1] == l[:1].upper() for l in labels), labels
+
+
+def test_response_details_are_capitalised(srv):
+    c = srv.admin("pl")
+    r = c.get("/feedback/responses/1")
+    assert r.status_code == 200
+    terms = re.findall(r"<dt>([^<]+)</dt>", r.text)
+    assert "Punkt styku" in terms or "Kanał" in terms, terms
+    assert all(t[:1] == t[:1].upper() for t in terms), terms
