@@ -16,6 +16,8 @@
 #include "core/secret.h"
 #include "gen/gen_run.h"
 #include "store/accounts.h"
+#include "store/invitations.h"
+#include "store/surveys.h"
 
 const char *const demo_stages[DEMO_STAGE_COUNT] = {
     "Poznanie oferty",        "Zakup i aktywacja",     "Pierwsze tygodnie",
@@ -275,6 +277,73 @@ const char *const demo_settings[][2] = {
 
 /* ---- the demo database ---- */
 
+/*
+ * E-mail invitations to the relationship NPS survey, as if a small batch
+ * had gone out over the last two weeks: most sent, some answered, a few
+ * reminded, a few failed with the mail server's answer, some still
+ * queued. Done through the same store calls as the sender, so every row
+ * is one the product could have made. The tokens are dropped at once: no
+ * demo link opens the survey as an invited customer.
+ */
+#define DEMO_INVITED 48
+#define DEMO_INVITE_SENT 40 /* the rest stays queued */
+
+static cx_result demo_invitations_write(db_conn_t *db, void *arg)
+{
+    (void)arg;
+    const int64_t day = 86400;
+    int64_t now = store_now();
+    arena_t arena;
+    arena_init(&arena);
+    surveys_info_t survey;
+    cx_result rc = surveys_get_by_slug(db, &arena, demo_surveys[DEMO_SV_NPS].slug, &survey);
+    char ids[DEMO_INVITED][16];
+    const char *idp[DEMO_INVITED];
+    for (size_t i = 0; i < DEMO_INVITED; i++) {
+        snprintf(ids[i], sizeof ids[i], "KL%08zu", 101 + i);
+        idp[i] = ids[i];
+    }
+    invitations_summary_t sum;
+    const char *what = NULL;
+    if (!rc)
+        rc = invitations_create(db,
+                                &(invitations_request_t){.survey_id = survey.id,
+                                                         .audience = INVITATIONS_CUSTOMERS,
+                                                         .external_ids = idp,
+                                                         .external_count = DEMO_INVITED,
+                                                         .now = now - 13 * day},
+                                &sum, &what);
+    invitations_outgoing_t *out = NULL;
+    size_t n = 0;
+    if (!rc)
+        rc = invitations_claim(db, &arena, false, 0, DEMO_INVITE_SENT, now - 12 * day, &out, &n);
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (i % 10 == 9) {
+            rc = invitations_mark_failed(db, out[i].id, false, true,
+                                         "550 5.1.1 Skrzynka odbiorcy nie istnieje",
+                                         now - 12 * day);
+            continue;
+        }
+        rc = invitations_mark_sent(db, out[i].id, false, now - 12 * day);
+        if (!rc && i % 3 == 0) {
+            char hash[SECRET_HASH_HEX_LEN + 1];
+            secret_token_hash(out[i].token, hash);
+            int64_t id;
+            rc = invitations_mark_answered(db, hash, now - (11 - (int64_t)(i % 5)) * day, &id);
+        }
+        memset(out[i].token, 0, sizeof out[i].token);
+    }
+    /* reminders a week after the first e-mail, for the unanswered */
+    if (!rc)
+        rc = invitations_claim(db, &arena, true, now - 7 * day, 8, now - 5 * day, &out, &n);
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = invitations_mark_sent(db, out[i].id, true, now - 5 * day);
+        memset(out[i].token, 0, sizeof out[i].token);
+    }
+    arena_free(&arena);
+    return rc;
+}
+
 cx_result demo_org_create(store_t *store, const char *admin_password_hash, char *err, size_t errlen)
 {
     /* Every user but admin gets a password nobody ever sees: the demo is
@@ -315,6 +384,11 @@ cx_result demo_org_create(store_t *store, const char *admin_password_hash, char 
     gen_summary_t summary;
     cx_result rc = gen_run(store, &cfg, &summary, err, errlen);
     memset(hashes, 0, sizeof hashes);
+    if (!rc) {
+        rc = store_write(store, demo_invitations_write, NULL);
+        if (rc)
+            snprintf(err, errlen, "cannot write the demo invitations: %s", cx_result_text(rc));
+    }
     return rc;
 }
 
