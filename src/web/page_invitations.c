@@ -330,20 +330,20 @@ static cx_result render_page(http_request_t *req, http_response_t *res, const su
         buf_printf(b,
                    "<div class=\"table-wrap\"><table id=\"invitations\"><thead><tr>"
                    "<th scope=\"col\">%h</th><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
-                   "<th scope=\"col\">%h</th><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+                   "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
                    "<th scope=\"col\">%h</th></tr></thead><tbody>",
-                   web_t(req, T_INV_COL_CUSTOMER), web_t(req, T_COL_EMAIL),
-                   web_t(req, T_COL_STATUS), web_t(req, T_INV_COL_SENT),
+                   web_t(req, T_INV_COL_CUSTOMER), web_t(req, T_COL_STATUS), web_t(req, T_INV_COL_SENT),
                    web_t(req, T_INV_COL_REMINDED), web_t(req, T_INV_COL_ANSWERED),
                    web_t(req, T_INV_COL_REASON));
         for (size_t i = 0; i < j.count; i++) {
             const invitations_row_t *r = &j.rows[i];
+            /* the address under the name: six columns fit a desktop */
             buf_printf(b,
                        "<tr data-status=\"%a\"><td><span class=\"cell-title\">%h</span>"
-                       "<span class=\"cell-sub\">%h</span></td><td>%h</td>"
-                       "<td><span class=\"%a\">%h</span></td><td>",
-                       r->status, r->customer_name[0] ? r->customer_name : "—",
-                       r->customer_external_id, r->email, status_badge(r->status),
+                       "<span class=\"cell-sub email\">%h</span><span class=\"cell-sub\">%h"
+                       "</span></td><td><span class=\"%a\">%h</span></td><td>",
+                       r->status, r->customer_name[0] ? r->customer_name : "—", r->email,
+                       r->customer_external_id, status_badge(r->status),
                        web_t(req, status_label(r->status)));
             html_time(b, req, r->sent_at);
             buf_puts(b, "</td><td>");

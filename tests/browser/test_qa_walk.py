@@ -66,3 +66,20 @@ def test_long_question_wraps_on_a_phone(driver, walk_server):
         assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
     finally:
         set_viewport(driver, "desktop")
+
+
+def test_invitation_list_fits_a_desktop(driver, walk_server):
+    B = by()
+    page = "/surveys/1/invitations"
+    set_viewport(driver, "desktop")
+    open_page(driver, walk_server, page)
+    if not driver.find_elements(B.CSS_SELECTOR, "#invitations"):
+        driver.find_element(B.CSS_SELECTOR,
+                            "form[action='%s'] button[type=submit]" % page).click()
+        wait_for(lambda: loaded(driver) and driver.find_elements(B.CSS_SELECTOR, "#invitations"),
+                 "the invitations to be queued")
+    width, inner = driver.execute_script(
+        "var t = document.getElementById('invitations');"
+        "return [t.scrollWidth, t.parentElement.clientWidth]")
+    assert width <= inner + 1, "invitation list cut off on a desktop: %d > %d" % (width, inner)
+    assert "@" in driver.find_element(B.CSS_SELECTOR, "#invitations tbody td").text
