@@ -78,22 +78,22 @@ const demo_touchpoint_t demo_touchpoints[DEMO_TP_COUNT] = {
 
 const demo_survey_t demo_surveys[DEMO_SV_COUNT] = {
     [DEMO_SV_NPS] = {"nps-relacja", "nps", "Badanie relacji (NPS)", -1, "email", "pl,en,ro", 0.30,
-                     "Dziękujemy! Twoja opinia pomoże nam działać lepiej.",
-                     "Thank you! Your feedback helps us do better.",
-                     "Vă mulțumim! Părerea dumneavoastră ne ajută să fim mai buni."},
+                     "Twoja opinia pomoże nam działać lepiej.",
+                     "Your feedback helps us do better.",
+                     "Părerea dumneavoastră ne ajută să fim mai buni."},
     [DEMO_SV_CSAT_CALL] = {"csat-infolinia", "csat", "Ocena rozmowy z infolinią", DEMO_TP_HOTLINE,
-                           "phone", "pl,en", 0.25, "Dziękujemy za ocenę rozmowy.",
-                           "Thank you for rating your call.", NULL},
+                           "phone", "pl,en", 0.25, "Twoja ocena trafi do zespołu infolinii.",
+                           "Your rating goes to the call centre team.", NULL},
     [DEMO_SV_CSAT_CONTACT] = {"ocena-kontaktu", "csat", "Ocena kontaktu (punkty styku)", -1, "",
-                              "pl,en", 0.29, "Dziękujemy za ocenę.", "Thank you for your rating.",
-                              NULL},
+                              "pl,en", 0.29, "Twoja ocena trafi do zespołu, z którym był kontakt.",
+                              "Your rating goes to the team you were in touch with.", NULL},
     [DEMO_SV_CES] = {"ces-zmiana-uslugi", "ces", "Łatwość zmiany usługi (CES)", DEMO_TP_PLAN_CHANGE,
                      "app", "pl,en", 0.14,
-                     "Dziękujemy! Pracujemy nad tym, by było jeszcze prościej.",
-                     "Thank you! We are working to make it even simpler.", NULL},
+                     "Pracujemy nad tym, by było jeszcze prościej.",
+                     "We are working to make it even simpler.", NULL},
     [DEMO_SV_ENPS] = {"enps", "enps", "Badanie zaangażowania pracowników (eNPS)", -1, "email",
-                      "pl,en", 0.015, "Dziękujemy. Ankieta jest anonimowa.",
-                      "Thank you. The survey is anonymous.", NULL},
+                      "pl,en", 0.015, "Ankieta jest anonimowa.",
+                      "The survey is anonymous.", NULL},
 };
 
 const demo_driver_def_t demo_drivers[DEMO_DRIVER_COUNT] = {

@@ -4,7 +4,8 @@ checked over HTTP so they stay fixed.
 The import page is reachable from the pages whose data it loads (for a
 manager; a viewer gets no link to a page it cannot open), and the link
 chooses the kind of file; the feedback browser's filter and detail
-labels are capitalised like every other label.
+labels are capitalised like every other label; the demo's thank-you
+page does not say thank you twice.
 
 It relies on `cxloop gen` (the Polish demo organisation) and the harness;
 it changes nothing but its own users.
@@ -12,6 +13,7 @@ it changes nothing but its own users.
 import re
 
 import pytest
+import requests
 
 import harness
 
@@ -87,3 +89,24 @@ def test_response_details_are_capitalised(srv):
     terms = re.findall(r"<dt>([^<]+)</dt>", r.text)
     assert "Punkt styku" in terms or "Kanał" in terms, terms
     assert all(t[:1] == t[:1].upper() for t in terms), terms
+
+
+@pytest.mark.parametrize("lang", ["pl", "en", "ro"])
+def test_demo_thank_you_does_not_repeat_its_heading(srv, lang):
+    s = requests.Session()
+    page = s.get(srv.url("/s/nps-relacja?lang=" + lang), timeout=30)
+    assert page.status_code == 200
+    form = [f for f in harness.parse(page.text).forms if f["action"] == "/s/nps-relacja"][0]
+    data = dict(form["inputs"])
+    data["q_nps"] = "9"
+    step2 = s.post(srv.url("/s/nps-relacja"), data=data, timeout=30, allow_redirects=False)
+    assert step2.status_code == 200, step2.text[:300]
+    form = [f for f in harness.parse(step2.text).forms
+            if f["action"] == "/s/nps-relacja/complete"][0]
+    done = s.post(srv.url("/s/nps-relacja/complete"), data=dict(form["inputs"]), timeout=30,
+                  allow_redirects=False)
+    assert done.status_code == 200
+    h1 = re.search(r"<h1[^>]*>([^<]+)</h1>", done.text).group(1).strip()
+    paras = re.findall(r"<p[^>]*>([^<]+)</p>", done.text)
+    assert paras, done.text
+    assert not any(p.strip().startswith(h1.rstrip("!.")) for p in paras), (h1, paras)
