@@ -5,12 +5,14 @@ The import page is reachable from the pages whose data it loads (for a
 manager; a viewer gets no link to a page it cannot open), and the link
 chooses the kind of file; the feedback browser's filter and detail
 labels are capitalised like every other label; the demo's thank-you
-page does not say thank you twice.
+page does not say thank you twice; the website widget thanks in the
+language the answer started in.
 
 It relies on `cxloop gen` (the Polish demo organisation) and the harness;
 it changes nothing but its own users.
 """
 import re
+import sqlite3
 
 import pytest
 import requests
@@ -26,6 +28,7 @@ def srv(tmp_path_factory):
     harness.run_ok(["user", "add", "--db", db, "--name", "admin", "--role", "admin",
                     "--password-stdin"], input=harness.ADMIN_PASSWORD + "\n")
     server = harness.Server(db, d).start()
+    server.db_path = db
     server.add_user("kierownik", "manager")
     server.add_user("widz", "viewer")
     yield server
@@ -110,3 +113,19 @@ def test_demo_thank_you_does_not_repeat_its_heading(srv, lang):
     paras = re.findall(r"<p[^>]*>([^<]+)</p>", done.text)
     assert paras, done.text
     assert not any(p.strip().startswith(h1.rstrip("!.")) for p in paras), (h1, paras)
+
+
+def test_widget_thanks_in_the_language_the_answer_started_in(srv):
+    origin = "http://shop.example"
+    with sqlite3.connect(srv.db_path) as db:
+        db.execute("UPDATE surveys SET allowed_origins = ? WHERE slug = 'nps-relacja'", (origin,))
+    path = srv.url("/s/nps-relacja/widget")
+    # the visitor's browser prefers English; the page around the widget is Polish
+    h = {"Origin": origin, "Accept-Language": "en-US,en;q=0.9"}
+    first = requests.post(path, json={"score": 9, "lang": "pl"}, headers=h, timeout=30)
+    assert first.status_code == 201, first.text
+    assert first.json()["comment"] == "Co podobało Ci się najbardziej?"
+    done = requests.post(path, json={"token": first.json()["token"], "comment": "Dobrze"},
+                         headers=h, timeout=30)
+    assert done.status_code == 200, done.text
+    assert done.json()["thank_you"] == "Twoja opinia pomoże nam działać lepiej."
