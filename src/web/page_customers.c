@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/roles.h"
+#include "store/accounts.h"
 #include "store/browse.h"
 #include "web/feedback_view.h"
 #include "web/html.h"
@@ -112,12 +113,16 @@ typedef struct cu_get_job {
     browse_entry_t *entries;
     size_t count;
     bool more;
+    const char *currency; /* setting "currency", NULL when unset */
 } cu_get_job_t;
 
 static cx_result cu_get_job(db_conn_t *db, void *arg)
 {
     cu_get_job_t *j = arg;
     cx_result rc = browse_customer_get(db, &j->req->arena, j->id, &j->customer);
+    if (rc)
+        return rc;
+    rc = store_setting_get(db, &j->req->arena, "currency", &j->currency);
     if (rc)
         return rc;
     j->filter.customer_id = j->id;
@@ -171,10 +176,16 @@ cx_result page_customer(http_request_t *req, http_response_t *res)
     cu_fact(b, req, T_CU_SEGMENT, c->segment);
     cu_fact(b, req, T_CU_ACCOUNT, c->account);
     cu_fact(b, req, T_CU_TIER, c->value_tier);
+    /* money with its currency, as the organisation's settings name it */
+    const char *cur = job.currency ? job.currency : "";
     buf_printf(b, "<dt>%h</dt><dd>", web_t(req, T_CU_REVENUE));
     cu_int(b, req, (long long)(c->revenue + 0.5));
+    if (*cur)
+        buf_printf(b, "\u00a0%h", cur);
     buf_printf(b, "</dd><dt>%h</dt><dd>", web_t(req, T_CU_COST));
     cu_int(b, req, (long long)(c->cost_to_serve + 0.5));
+    if (*cur)
+        buf_printf(b, "\u00a0%h", cur);
     buf_printf(b, "</dd><dt>%h</dt><dd>", web_t(req, T_CU_JOINED));
     html_time(b, req, c->joined_at);
     buf_printf(b, "</dd><dt>%h</dt><dd>", web_t(req, T_CU_CHURNED));

@@ -126,6 +126,18 @@ static void fb_score(buf_t *b, http_request_t *req, const browse_entry_t *e)
     }
 }
 
+/* One fact of an entry's meta line; empty ones are left out. */
+static void fb_meta(buf_t *b, bool *first, const char *text)
+{
+    if (!text || !*text)
+        return;
+    if (*first)
+        buf_printf(b, "<span>%h</span>", text);
+    else
+        buf_printf(b, " <span>· %h</span>", text);
+    *first = false;
+}
+
 void feedback_view_entries(buf_t *b, http_request_t *req, const browse_entry_t *entries,
                            size_t count, bool show_customer)
 {
@@ -158,19 +170,18 @@ void feedback_view_entries(buf_t *b, http_request_t *req, const browse_entry_t *
         buf_puts(b, "</p><p class=\"fb-meta muted\">");
         /* who said it is personal data: shown to those who may open
          * customer records (the rule of /customers), not to viewers */
+        bool first = true; /* the dot goes between facts, never before the first */
         if (show_customer && customer_links) {
             if (!e->customer_id)
                 buf_printf(b, "<span>%h</span>", web_t(req, T_FB_ANONYMOUS));
             else
                 buf_printf(b, "<a href=\"/customers/%lld\">%h</a>", (long long)e->customer_id,
                            *e->customer_name ? e->customer_name : e->customer_external_id);
+            first = false;
         }
-        if (*e->touchpoint)
-            buf_printf(b, " <span>· %h</span>", e->touchpoint);
-        buf_printf(b, " <span>· %h</span>",
-                   e->kind == 0 ? e->survey : fb_source_label(req, e->source));
-        if (*e->channel)
-            buf_printf(b, " <span>· %h</span>", e->channel);
+        fb_meta(b, &first, e->touchpoint);
+        fb_meta(b, &first, e->kind == 0 ? e->survey : fb_source_label(req, e->source));
+        fb_meta(b, &first, e->channel);
         buf_puts(b, "</p></li>");
     }
     buf_puts(b, "</ol>");

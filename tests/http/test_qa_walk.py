@@ -129,3 +129,19 @@ def test_widget_thanks_in_the_language_the_answer_started_in(srv):
                          headers=h, timeout=30)
     assert done.status_code == 200, done.text
     assert done.json()["thank_you"] == "Twoja opinia pomoże nam działać lepiej."
+
+
+def test_customer_money_has_its_currency_and_history_no_stray_dot(srv):
+    c = srv.admin("pl")
+    with sqlite3.connect(srv.db_path) as db:
+        cid = db.execute("SELECT id FROM customers WHERE revenue >= 10000 LIMIT 1").fetchone()[0]
+        currency = db.execute("SELECT value FROM settings WHERE key = 'currency'").fetchone()[0]
+    r = c.get("/customers/%d" % cid)
+    assert r.status_code == 200
+    m = re.search(r"<dt>Przychód \(rocznie\)</dt><dd>([^<]+)</dd>", r.text)
+    assert m, "no revenue on the customer page"
+    assert re.fullmatch(r"\d{1,3}(\u00a0\d{3})+\u00a0" + currency, m.group(1)), m.group(1)
+    metas = re.findall(r'<p class="fb-meta muted">(.*?)</p>', r.text)
+    assert metas, "no history"
+    for meta in metas:
+        assert not re.sub(r"<[^>]+>", "", meta).lstrip().startswith("·"), meta
