@@ -350,6 +350,12 @@ void html_import_link(buf_t *b, const http_request_t *req, const char *kind)
                web_t(req, T_QA_IMPORT_CSV));
 }
 
+const char *html_language_label(const char *code)
+{
+    i18n_lang_t lang;
+    return code && i18n_lang_parse(code, &lang) ? i18n_lang_name(lang) : code;
+}
+
 void html_empty_state(buf_t *b, const char *icon, const char *heading, const char *text)
 {
     buf_puts(b, "<div class=\"empty-state\"><div class=\"empty-icon\">");

@@ -55,5 +55,8 @@ void html_icon(buf_t *b, const char *name);
  * the file's kind chosen ("responses", "feedback", "customers"); nothing for
  * the others, so no page links to a page its reader cannot open. */
 void html_import_link(buf_t *b, const http_request_t *req, const char *kind);
+/* A language code as people read it: "pl" is "Polski" (each language in
+ * its own name, as in the survey editor); an unknown code as it is. */
+const char *html_language_label(const char *code);
 
 #endif

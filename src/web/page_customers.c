@@ -172,7 +172,7 @@ cx_result page_customer(http_request_t *req, http_response_t *res)
     buf_puts(b, "<dl class=\"fb-facts\">");
     cu_fact(b, req, T_CU_EXTERNAL, c->external_id);
     cu_fact(b, req, T_CU_EMAIL, c->email);
-    cu_fact(b, req, T_CU_LANGUAGE, c->language);
+    cu_fact(b, req, T_CU_LANGUAGE, html_language_label(c->language));
     cu_fact(b, req, T_CU_SEGMENT, c->segment);
     cu_fact(b, req, T_CU_ACCOUNT, c->account);
     cu_fact(b, req, T_CU_TIER, c->value_tier);

@@ -574,7 +574,7 @@ static cx_result fb_entry_page(http_request_t *req, http_response_t *res, int ki
     if (*e->channel)
         fb_dl_row(b, req, T_SV_F_CHANNEL, e->channel);
     if (*e->language)
-        fb_dl_row(b, req, T_CU_LANGUAGE, e->language);
+        fb_dl_row(b, req, T_CU_LANGUAGE, html_language_label(e->language));
     buf_puts(b, "</dl></section>");
     if (kind == 0 && job.nanswers > 0) {
         buf_printf(b, "<h2 class=\"section-title\">%h</h2><section class=\"card flush\">"

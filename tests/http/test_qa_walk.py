@@ -145,3 +145,16 @@ def test_customer_money_has_its_currency_and_history_no_stray_dot(srv):
     assert metas, "no history"
     for meta in metas:
         assert not re.sub(r"<[^>]+>", "", meta).lstrip().startswith("·"), meta
+
+
+def test_languages_are_named_not_coded(srv):
+    c = srv.admin("pl")
+    with sqlite3.connect(srv.db_path) as db:
+        rid, cid = db.execute("SELECT r.id, r.customer_id FROM responses r JOIN customers c "
+                              "ON c.id = r.customer_id WHERE r.language = 'pl' "
+                              "AND c.language = 'pl' LIMIT 1").fetchone()
+    for path in ("/feedback/responses/%d" % rid, "/customers/%d" % cid):
+        r = c.get(path)
+        assert r.status_code == 200
+        m = re.search(r"<dt>Język</dt><dd>([^<]+)</dd>", r.text)
+        assert m and m.group(1) == "Polski", (path, m and m.group(1))
