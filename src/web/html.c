@@ -360,5 +360,7 @@ void html_empty_state(buf_t *b, const char *icon, const char *heading, const cha
 {
     buf_puts(b, "<div class=\"empty-state\"><div class=\"empty-icon\">");
     html_icon(b, icon);
-    buf_printf(b, "</div><h3>%h</h3><p>%h</p></div>", heading, text);
+    /* h2: an empty state often stands right under the page's h1, and a
+     * screen reader's outline must not skip a level */
+    buf_printf(b, "</div><h2>%h</h2><p>%h</p></div>", heading, text);
 }

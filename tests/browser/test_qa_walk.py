@@ -83,3 +83,21 @@ def test_invitation_list_fits_a_desktop(driver, walk_server):
         "return [t.scrollWidth, t.parentElement.clientWidth]")
     assert width <= inner + 1, "invitation list cut off on a desktop: %d > %d" % (width, inner)
     assert "@" in driver.find_element(B.CSS_SELECTOR, "#invitations tbody td").text
+
+
+@pytest.mark.parametrize("path", ["/cases", "/journey", "/initiatives", "/settings/apikeys",
+                                  "/feedback?q=xyzzyqq", "/surveys/1/invitations"])
+def test_headings_never_skip_a_level(driver, walk_server, path):
+    set_viewport(driver, "desktop")
+    open_page(driver, walk_server, path)
+    levels = driver.execute_script(
+        "return Array.from(document.querySelectorAll('main h1, main h2, main h3, main h4'))"
+        ".map(h => +h.tagName[1])")
+    assert levels and levels[0] == 1, levels
+    for a, b in zip(levels, levels[1:]):
+        assert b <= a + 1, "%s: h%d follows h%d (%r)" % (path, b, a, levels)
+    box = driver.find_elements(by().CSS_SELECTOR, ".empty-state h2")
+    if box:  # the empty state's title still looks like one
+        size = driver.execute_script("return parseFloat(getComputedStyle(arguments[0]).fontSize)",
+                                     box[0])
+        assert 16 <= size <= 22, size
