@@ -101,3 +101,21 @@ def test_headings_never_skip_a_level(driver, walk_server, path):
         size = driver.execute_script("return parseFloat(getComputedStyle(arguments[0]).fontSize)",
                                      box[0])
         assert 16 <= size <= 22, size
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_page_buttons_stand_apart_from_each_other_and_the_table(driver, walk_server, viewport):
+    open_page(driver, walk_server, "/surveys")
+    try:
+        set_viewport(driver, viewport)
+        gaps = driver.execute_script(
+            "var p = document.querySelector('main .page-actions');"
+            "var b = p.querySelectorAll('.button'); var next = p.nextElementSibling;"
+            "var r0 = b[0].getBoundingClientRect(), r1 = b[1].getBoundingClientRect();"
+            "var apart = r1.top >= r0.bottom ? r1.top - r0.bottom : r1.left - r0.right;"
+            "return [b.length, apart, next.getBoundingClientRect().top - p.getBoundingClientRect().bottom]")
+        assert gaps[0] == 2, gaps
+        assert gaps[1] >= 6, "the two buttons touch: %r" % gaps
+        assert gaps[2] >= 12, "the buttons sit on the table: %r" % gaps
+    finally:
+        set_viewport(driver, "desktop")
