@@ -158,3 +158,19 @@ def test_languages_are_named_not_coded(srv):
         assert r.status_code == 200
         m = re.search(r"<dt>Język</dt><dd>([^<]+)</dd>", r.text)
         assert m and m.group(1) == "Polski", (path, m and m.group(1))
+
+
+def test_who_was_invited_is_shown_only_to_those_who_may_see_customers(srv):
+    harness.run_ok(["invite", "--db", srv.db_path, "--survey", "nps-relacja", "--segment",
+                    "Premium"])
+    srv.add_user("analityk", "analyst")
+    with sqlite3.connect(srv.db_path) as db:
+        email = db.execute("SELECT c.email FROM invitations i JOIN customers c "
+                           "ON c.id = i.customer_id LIMIT 1").fetchone()[0]
+    for name, sees in (("widz", False), ("analityk", True), ("kierownik", True)):
+        r = signed_in(srv, name).get("/surveys/1/invitations")
+        assert r.status_code == 200
+        table = re.search(r'<table id="invitations">.*?</table>', r.text, re.S).group(0)
+        assert 'data-status="queued"' in table
+        assert ("@" in table) == sees, name  # (no reason quotes an address here)
+        assert (email in r.text) == sees, name
