@@ -119,3 +119,18 @@ def test_page_buttons_stand_apart_from_each_other_and_the_table(driver, walk_ser
         assert gaps[2] >= 12, "the buttons sit on the table: %r" % gaps
     finally:
         set_viewport(driver, "desktop")
+
+
+def test_explore_filter_labels_start_with_a_capital(driver, walk_server):
+    set_viewport(driver, "desktop")
+    open_page(driver, walk_server, "/explore")
+    # the words come lower-case from the catalogue (they serve running text
+    # too); the stylesheet capitalises their first letter as labels
+    got = driver.execute_script(
+        "return Array.from(document.querySelectorAll('form .field > label'))"
+        ".filter(l => l.offsetParent !== null)"
+        ".map(l => [l.textContent, getComputedStyle(l, '::first-letter').textTransform])")
+    lower = [t for t, transform in got if t[:1] != t[:1].upper() and transform != "uppercase"]
+    assert any(t == "punkt styku" for t, _ in got), got
+    assert not lower, "labels starting in lower case: %r" % lower
+    driver.save_screenshot(os.path.join(ARTIFACTS, "qa-explore-labels.png"))
