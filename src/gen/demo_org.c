@@ -96,12 +96,14 @@ const demo_survey_t demo_surveys[DEMO_SV_COUNT] = {
                       "The survey is anonymous.", NULL},
 };
 
+/* The journey attributes the driver questions rate, named as the
+ * organisation's CX team names them (the editor shows them as they are). */
 const demo_driver_def_t demo_drivers[DEMO_DRIVER_COUNT] = {
-    [DEMO_DRV_PRICE] = {"price", 0.25, GEN_TOPIC_PRICE},
-    [DEMO_DRV_NETWORK] = {"network", 0.30, GEN_TOPIC_NETWORK},
-    [DEMO_DRV_SERVICE] = {"service", 0.20, GEN_TOPIC_HOTLINE},
-    [DEMO_DRV_DIGITAL] = {"digital", 0.10, GEN_TOPIC_APP},
-    [DEMO_DRV_BILLING] = {"billing", 0.15, GEN_TOPIC_INVOICE},
+    [DEMO_DRV_PRICE] = {"cena", 0.25, GEN_TOPIC_PRICE},
+    [DEMO_DRV_NETWORK] = {"sieć", 0.30, GEN_TOPIC_NETWORK},
+    [DEMO_DRV_SERVICE] = {"obsługa", 0.20, GEN_TOPIC_HOTLINE},
+    [DEMO_DRV_DIGITAL] = {"kanały cyfrowe", 0.10, GEN_TOPIC_APP},
+    [DEMO_DRV_BILLING] = {"rachunki", 0.15, GEN_TOPIC_INVOICE},
 };
 
 const demo_question_t demo_questions[] = {
@@ -112,21 +114,21 @@ const demo_question_t demo_questions[] = {
      true},
     {DEMO_SV_NPS, DEMO_Q_DRIVER, DEMO_DRV_PRICE, "cena", "rating",
      "Jak oceniasz stosunek jakości do ceny?", "How do you rate value for money?",
-     "Cum evaluezi raportul calitate-preț?", false, "price", false},
+     "Cum evaluezi raportul calitate-preț?", false, "cena", false},
     {DEMO_SV_NPS, DEMO_Q_DRIVER, DEMO_DRV_NETWORK, "siec", "rating",
      "Jak oceniasz jakość sieci i internetu?",
      "How do you rate the quality of the network and internet?",
-     "Cum evaluezi calitatea rețelei și a internetului?", false, "network", false},
+     "Cum evaluezi calitatea rețelei și a internetului?", false, "sieć", false},
     {DEMO_SV_NPS, DEMO_Q_DRIVER, DEMO_DRV_SERVICE, "obsluga", "rating",
      "Jak oceniasz obsługę klienta?", "How do you rate our customer service?",
-     "Cum evaluezi serviciul pentru clienți?", false, "service", false},
+     "Cum evaluezi serviciul pentru clienți?", false, "obsługa", false},
     {DEMO_SV_NPS, DEMO_Q_DRIVER, DEMO_DRV_DIGITAL, "kanaly-cyfrowe", "rating",
      "Jak oceniasz aplikację mobilną i stronę www?", "How do you rate the mobile app and website?",
-     "Cum evaluezi aplicația mobilă și site-ul?", false, "digital", false},
+     "Cum evaluezi aplicația mobilă și site-ul?", false, "kanały cyfrowe", false},
     {DEMO_SV_NPS, DEMO_Q_DRIVER, DEMO_DRV_BILLING, "rachunki", "rating",
      "Jak oceniasz przejrzystość rachunków i płatności?",
      "How do you rate the clarity of bills and payments?",
-     "Cum evaluezi claritatea facturilor și a plăților?", false, "billing", false},
+     "Cum evaluezi claritatea facturilor și a plăților?", false, "rachunki", false},
     {DEMO_SV_NPS, DEMO_Q_COMMENT, 0, "komentarz", "text",
      "Co jest najważniejszym powodem Twojej oceny?", "What is the main reason for your score?",
      "Care este motivul principal al notei tale?", false, NULL, false},

@@ -174,3 +174,10 @@ def test_who_was_invited_is_shown_only_to_those_who_may_see_customers(srv):
         assert 'data-status="queued"' in table
         assert ("@" in table) == sees, name  # (no reason quotes an address here)
         assert (email in r.text) == sees, name
+
+
+def test_demo_driver_attributes_are_named_in_polish(srv):
+    r = srv.admin("pl").get("/surveys/1")
+    assert r.status_code == 200
+    drivers = re.findall(r"Czynnik: ([^<]+)<", r.text)
+    assert drivers == ["cena", "sieć", "obsługa", "kanały cyfrowe", "rachunki"], drivers
