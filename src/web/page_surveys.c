@@ -627,7 +627,25 @@ static void question_item(buf_t *b, const http_request_t *req, const surveys_inf
             html_textf(b, req, T_SV_MISSING, lang_name(sv_langs[l]));
             buf_puts(b, "</span>");
         }
-    buf_puts(b, "</span></div>");
+    buf_puts(b, "</span>");
+    /* the wording each score group reads, in the reader's language (else
+     * the survey's first), so the logic is seen without opening the form */
+    json_t *by_group = json_object_get(json_object_get(q, "logic"), "label_by_group");
+    if (json_object_size(by_group) > 0) {
+        static const int group_names[] = {T_OV_DETRACTORS, T_OV_PASSIVES, T_OV_PROMOTERS};
+        buf_puts(b, "<ul class=\"question-logic\">");
+        for (size_t g = 0; g < 3; g++) {
+            json_t *t = json_object_get(by_group, sv_groups[g]);
+            const char *text = text_in(t, i18n_lang_code(req->lang));
+            if (blank(text))
+                text = text_in(t, fallback);
+            if (!blank(text))
+                buf_printf(b, "<li><span class=\"muted\">%h:</span> %h</li>",
+                           web_t(req, group_names[g]), text);
+        }
+        buf_puts(b, "</ul>");
+    }
+    buf_puts(b, "</div>");
     if (can_edit(req)) {
         buf_puts(b, "<div class=\"question-actions\">");
         static const struct {

@@ -181,3 +181,16 @@ def test_demo_driver_attributes_are_named_in_polish(srv):
     assert r.status_code == 200
     drivers = re.findall(r"Czynnik: ([^<]+)<", r.text)
     assert drivers == ["cena", "sieć", "obsługa", "kanały cyfrowe", "rachunki"], drivers
+
+
+@pytest.mark.parametrize("lang,detractors,promoters", [
+    ("pl", "Co powinniśmy poprawić?", "Co podobało Ci się najbardziej?"),
+    ("en", "What should we improve?", "What did you like most?")])
+def test_survey_logic_wording_is_shown_in_the_question_list(srv, lang, detractors, promoters):
+    r = srv.admin(lang).get("/surveys/1")
+    assert r.status_code == 200
+    m = re.search(r'<ul class="question-logic">(.*?)</ul>', r.text, re.S)
+    assert m, "the follow-up wording by score group is not on the page"
+    items = [re.sub(r"<[^>]+>", "", li) for li in re.findall(r"<li>(.*?)</li>", m.group(1))]
+    assert any(i.endswith(detractors) for i in items), items
+    assert any(i.endswith(promoters) for i in items), items
