@@ -88,7 +88,8 @@ cx_result page_customers(http_request_t *req, http_response_t *res)
             buf_printf(b, "<tr><td><a href=\"/customers/%lld\">%h</a></td><td class=\"mono\">%h"
                           "</td><td>%h</td><td>%h</td><td>",
                        (long long)c->id, *c->name ? c->name : c->external_id, c->external_id,
-                       c->segment, c->account);
+                       *c->segment ? c->segment : "—", /* a dash, as in the surveys list */
+                       *c->account ? c->account : "—");
             cu_int(b, req, c->responses);
             buf_puts(b, "</td><td>");
             cu_int(b, req, c->feedback_items);

@@ -194,3 +194,11 @@ def test_survey_logic_wording_is_shown_in_the_question_list(srv, lang, detractor
     items = [re.sub(r"<[^>]+>", "", li) for li in re.findall(r"<li>(.*?)</li>", m.group(1))]
     assert any(i.endswith(detractors) for i in items), items
     assert any(i.endswith(promoters) for i in items), items
+
+
+def test_customer_list_has_no_blank_cells(srv):
+    r = srv.admin("pl").get("/customers")
+    assert r.status_code == 200
+    table = re.search(r"<tbody>(.*?)</tbody>", r.text, re.S).group(1)
+    assert "<td></td>" not in table and '<td class="mono"></td>' not in table
+    assert "<td>—</td>" in table  # gen customers without a company
