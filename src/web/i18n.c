@@ -2546,11 +2546,16 @@ static const i18n_entry_t i18n_table[T_COUNT] = {
         {"Okres i segment",
          "Period and segment",
          "Perioadă și segment"}},
-    /* walk-through fixes: the import page linked from the pages it feeds */
+    /* walk-through fixes: the import page linked from the pages it feeds, a
+     * feedback item's rating without a claimed scale */
     [T_QA_IMPORT_CSV] = {"qa_import_csv",
         {"Importuj z pliku CSV",
          "Import from a CSV file",
          "Importă dintr-un fișier CSV"}},
+    [T_QA_RATING] = {"qa_rating",
+        {"Ocena",
+         "Rating",
+         "Evaluare"}},
 };
 
 static const char *const i18n_codes[LANG_COUNT] = {"pl", "en", "ro"};

@@ -643,8 +643,10 @@ typedef enum i18n_key {
     T_RP_P_VALUE,
     T_OV_FILTER_RESET,
     T_OV_FILTER_LEGEND,
-    /* walk-through fixes: the import page linked from the pages it feeds */
+    /* walk-through fixes: the import page linked from the pages it feeds, a
+     * feedback item's rating without a claimed scale */
     T_QA_IMPORT_CSV,
+    T_QA_RATING,
     T_COUNT
 } i18n_key_t;
 

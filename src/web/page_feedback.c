@@ -121,8 +121,17 @@ static void fb_score(buf_t *b, http_request_t *req, const browse_entry_t *e)
             buf_printf(b, " · %h", fb_group_label(req, e->nps_group));
         buf_puts(b, "</span>");
     } else if (e->has_rating) {
-        buf_printf(b, "<span class=\"badge fb-score\">%h %.0f</span>", web_t(req, T_FB_RATING),
-                   e->rating);
+        /* the rating as the source gave it (stars 1-5, a 0-100 score ...):
+         * no scale is claimed, and a half star keeps its decimal */
+        char num[32];
+        if (e->rating == (double)(long long)e->rating)
+            snprintf(num, sizeof num, "%lld", (long long)e->rating);
+        else
+            snprintf(num, sizeof num, "%.1f", e->rating);
+        char *dot = strchr(num, '.');
+        if (dot && req->lang != LANG_EN)
+            *dot = ','; /* the decimal comma of Polish and Romanian */
+        buf_printf(b, "<span class=\"badge fb-score\">%h %h</span>", web_t(req, T_QA_RATING), num);
     }
 }
 
@@ -552,7 +561,7 @@ static cx_result fb_entry_page(http_request_t *req, http_response_t *res, int ki
     } else {
         fb_dl_row(b, req, T_FB_SOURCE, fb_source_label(req, e->source));
         if (e->has_rating) {
-            buf_printf(b, "<dt>%h</dt><dd>", web_t(req, T_FB_RATING));
+            buf_printf(b, "<dt>%h</dt><dd>", web_t(req, T_QA_RATING));
             fb_score(b, req, e);
             buf_puts(b, "</dd>");
         }

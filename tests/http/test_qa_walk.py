@@ -202,3 +202,17 @@ def test_customer_list_has_no_blank_cells(srv):
     table = re.search(r"<tbody>(.*?)</tbody>", r.text, re.S).group(1)
     assert "<td></td>" not in table and '<td class="mono"></td>' not in table
     assert "<td>—</td>" in table  # gen customers without a company
+
+
+def test_item_rating_claims_no_scale_and_keeps_its_half_star(srv):
+    got = srv.api(role="manager").post("/api/v1/feedback", {
+        "source": "review", "text": "Dobra aplikacja", "rating": 4.5,
+        "received_at": "2026-10-20T08:00:00Z"})
+    assert got.status_code == 201, got.text
+    item = got.json()["id"]
+    for lang, want in (("pl", "Ocena 4,5"), ("en", "Rating 4.5")):
+        c = srv.admin(lang)
+        page = c.get("/feedback/items/%d" % item).text
+        assert want in page and "0–100" not in page, lang
+        listed = c.get("/feedback", params={"q": "Dobra aplikacja"}).text
+        assert want in listed and "0–100" not in listed, lang
