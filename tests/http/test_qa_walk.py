@@ -216,3 +216,18 @@ def test_item_rating_claims_no_scale_and_keeps_its_half_star(srv):
         assert want in page and "0–100" not in page, lang
         listed = c.get("/feedback", params={"q": "Dobra aplikacja"}).text
         assert want in listed and "0–100" not in listed, lang
+
+
+def test_comment_question_counts_the_comments_and_cannot_be_deleted(srv):
+    with sqlite3.connect(srv.db_path) as db:
+        comments = db.execute("SELECT count(*) FROM responses r JOIN surveys s ON s.id = "
+                              "r.survey_id WHERE s.slug = 'nps-relacja' AND r.comment IS NOT NULL"
+                              ).fetchone()[0]
+    assert comments > 0
+    doc = srv.api().get("/api/v1/surveys/1").json()
+    q = next(q for q in doc["questions"] if q["key"] == "komentarz")
+    assert q["answers"] == comments
+    page = srv.admin("pl").get("/surveys/1").text
+    item = re.search(r'<li class="question" id="q-komentarz">(.*?)</li>\s*(?:<li class="question"|</ol>)',
+                     page, re.S).group(1)
+    assert "/questions/komentarz/delete" not in item, "a question with answers offers deletion"
