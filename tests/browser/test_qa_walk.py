@@ -134,3 +134,18 @@ def test_explore_filter_labels_start_with_a_capital(driver, walk_server):
     assert any(t == "punkt styku" for t, _ in got), got
     assert not lower, "labels starting in lower case: %r" % lower
     driver.save_screenshot(os.path.join(ARTIFACTS, "qa-explore-labels.png"))
+
+
+def test_a_read_only_form_does_not_look_editable(driver, walk_server):
+    set_viewport(driver, "desktop")
+    open_page(driver, walk_server, "/surveys/1")
+    enabled = driver.execute_script(
+        "var e = document.querySelector('main input[name=name]');"
+        "return [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderStyle]")
+    # the same field as a disabled control, as a viewer gets it
+    disabled = driver.execute_script(
+        "var e = document.querySelector('main input[name=name]'); e.disabled = true;"
+        "var s = [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderStyle];"
+        "e.disabled = false; return s")
+    assert disabled != enabled, (enabled, disabled)
+    assert disabled[1] == "dashed", disabled
