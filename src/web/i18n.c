@@ -2547,7 +2547,7 @@ static const i18n_entry_t i18n_table[T_COUNT] = {
          "Period and segment",
          "Perioadă și segment"}},
     /* walk-through fixes: the import page linked from the pages it feeds, a
-     * feedback item's rating without a claimed scale */
+     * feedback item's rating without a claimed scale, import field names */
     [T_QA_IMPORT_CSV] = {"qa_import_csv",
         {"Importuj z pliku CSV",
          "Import from a CSV file",
@@ -2556,6 +2556,10 @@ static const i18n_entry_t i18n_table[T_COUNT] = {
         {"Ocena",
          "Rating",
          "Evaluare"}},
+    [T_QA_CATEGORY] = {"qa_category",
+        {"Kategoria",
+         "Category",
+         "Categorie"}},
 };
 
 static const char *const i18n_codes[LANG_COUNT] = {"pl", "en", "ro"};

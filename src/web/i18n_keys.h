@@ -644,9 +644,10 @@ typedef enum i18n_key {
     T_OV_FILTER_RESET,
     T_OV_FILTER_LEGEND,
     /* walk-through fixes: the import page linked from the pages it feeds, a
-     * feedback item's rating without a claimed scale */
+     * feedback item's rating without a claimed scale, import field names */
     T_QA_IMPORT_CSV,
     T_QA_RATING,
+    T_QA_CATEGORY,
     T_COUNT
 } i18n_key_t;
 

@@ -231,3 +231,27 @@ def test_comment_question_counts_the_comments_and_cannot_be_deleted(srv):
     item = re.search(r'<li class="question" id="q-komentarz">(.*?)</li>\s*(?:<li class="question"|</ol>)',
                      page, re.S).group(1)
     assert "/questions/komentarz/delete" not in item, "a question with answers offers deletion"
+
+
+def test_import_mapping_names_fields_in_words_and_matches_polish_headers(srv):
+    c = signed_in(srv, "kierownik")
+    page = c.get("/import")
+    tok = harness.csrf_from(page.text)
+    content = ("Data;Ocena;Komentarz;Klient\n"
+               "01.10.2026 10:00;9;Świetna obsługa;KL00000001\n").encode()
+    r = c.post("/import/upload", data={"csrf_token": tok, "kind": "responses", "survey": "1"},
+               files={"file": ("odp.csv", content, "text/csv")})
+    assert r.status_code == 303, r.text[:500]
+    m = c.get(harness.location_path(r)[0]).text
+    labels = [re.sub(r"<[^>]+>", "", l).strip()
+              for l in re.findall(r'<th scope="row"><label for="map-\d+">(.*?)</label>', m, re.S)]
+    assert "Ocena score" in labels and "Klient customer" in labels, labels
+    assert not any(re.fullmatch(r"[a-z_]+", l) for l in labels), labels
+    chosen = {}
+    for name, body in re.findall(r'<select[^>]*name="map_([a-z_:-]+)"[^>]*>(.*?)</select>', m, re.S):
+        sel = re.search(r'<option value="([^"]*)" selected>', body)
+        chosen[name] = sel.group(1) if sel else None
+    assert {k: chosen.get(k) for k in ("submitted_at", "score", "comment", "customer")} == {
+        "submitted_at": "0", "score": "1", "comment": "2", "customer": "3"}, chosen
+    used = [v for v in chosen.values() if v]
+    assert len(used) == len(set(used)), "a column chosen twice: %r" % chosen
