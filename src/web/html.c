@@ -356,6 +356,23 @@ const char *html_language_label(const char *code)
     return code && i18n_lang_parse(code, &lang) ? i18n_lang_name(lang) : code;
 }
 
+const char *html_channel_label(const http_request_t *req, const char *code)
+{
+    static const struct {
+        const char *code;
+        int label;
+    } channels[] = {
+        {"email", T_QA_CH_EMAIL}, {"sms", T_QA_CH_SMS},         {"phone", T_QA_CH_PHONE},
+        {"web", T_QA_CH_WEB},     {"app", T_QA_CH_APP},         {"store", T_QA_CH_STORE},
+        {"chat", T_QA_CH_CHAT},   {"field", T_QA_CH_FIELD},     {"network", T_QA_CH_NETWORK},
+        {"widget", T_QA_CH_WIDGET},
+    };
+    for (size_t i = 0; code && i < sizeof channels / sizeof channels[0]; i++)
+        if (strcmp(channels[i].code, code) == 0)
+            return web_t(req, channels[i].label);
+    return code;
+}
+
 void html_empty_state(buf_t *b, const char *icon, const char *heading, const char *text)
 {
     buf_puts(b, "<div class=\"empty-state\"><div class=\"empty-icon\">");

@@ -58,5 +58,9 @@ void html_import_link(buf_t *b, const http_request_t *req, const char *kind);
 /* A language code as people read it: "pl" is "Polski" (each language in
  * its own name, as in the survey editor); an unknown code as it is. */
 const char *html_language_label(const char *code);
+/* A channel as people read it: the codes the product itself writes
+ * ("email", "web", "widget" ...) in the reader's language; any other
+ * channel name (the organisation's own) as it is. */
+const char *html_channel_label(const http_request_t *req, const char *code);
 
 #endif

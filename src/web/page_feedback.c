@@ -190,7 +190,7 @@ void feedback_view_entries(buf_t *b, http_request_t *req, const browse_entry_t *
         }
         fb_meta(b, &first, e->touchpoint);
         fb_meta(b, &first, e->kind == 0 ? e->survey : fb_source_label(req, e->source));
-        fb_meta(b, &first, e->channel);
+        fb_meta(b, &first, html_channel_label(req, e->channel));
         buf_puts(b, "</p></li>");
     }
     buf_puts(b, "</ol>");
@@ -339,7 +339,8 @@ static void fb_dim_select(buf_t *b, http_request_t *req, engine_dim dim, const c
     fb_select_open(b, req, name, label);
     fb_option(b, "", web_t(req, T_EX_ALL), current);
     for (size_t i = 0; i < n; i++)
-        fb_option(b, values[i], values[i], current);
+        fb_option(b, values[i],
+                  dim == DIM_CHANNEL ? html_channel_label(req, values[i]) : values[i], current);
     buf_puts(b, "</select></div>");
 }
 
@@ -581,7 +582,7 @@ static cx_result fb_entry_page(http_request_t *req, http_response_t *res, int ki
     if (*e->touchpoint)
         fb_dl_row(b, req, T_SV_F_TOUCHPOINT, e->touchpoint);
     if (*e->channel)
-        fb_dl_row(b, req, T_SV_F_CHANNEL, e->channel);
+        fb_dl_row(b, req, T_SV_F_CHANNEL, html_channel_label(req, e->channel));
     if (*e->language)
         fb_dl_row(b, req, T_CU_LANGUAGE, html_language_label(e->language));
     buf_puts(b, "</dl></section>");

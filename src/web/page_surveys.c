@@ -242,7 +242,7 @@ cx_result page_surveys_list(http_request_t *req, http_response_t *res)
                    "<span class=\"cell-sub mono\">/s/%h</span></td><td>%h</td><td>%h</td>"
                    "<td>%h</td><td>",
                    (long long)s->id, s->name, s->slug, kind_label(req, s->kind),
-                   *s->touchpoint ? s->touchpoint : "—", *s->channel ? s->channel : "—");
+                   *s->touchpoint ? s->touchpoint : "—", *s->channel ? html_channel_label(req, s->channel) : "—");
         buf_printf(b, "<span class=\"badge %s\">%h</span></td><td class=\"num\">",
                    s->open ? "success" : "muted", /* raw: a class name */
                    web_t(req, s->open ? T_SV_OPEN : T_SV_CLOSED));

@@ -255,3 +255,20 @@ def test_import_mapping_names_fields_in_words_and_matches_polish_headers(srv):
         "submitted_at": "0", "score": "1", "comment": "2", "customer": "3"}, chosen
     used = [v for v in chosen.values() if v]
     assert len(used) == len(set(used)), "a column chosen twice: %r" % chosen
+
+
+@pytest.mark.parametrize("lang,email,web", [("pl", "e-mail", "strona www"),
+                                            ("en", "e-mail", "website"),
+                                            ("ro", "e-mail", "site web")])
+def test_channels_the_product_names_are_translated(srv, lang, email, web):
+    c = srv.admin(lang)
+    surveys = c.get("/surveys").text
+    assert "<td>%s</td>" % email in surveys and "<td>email</td>" not in surveys
+    fb = c.get("/feedback").text
+    sel = re.search(r'<select[^>]*name="channel"[^>]*>(.*?)</select>', fb, re.S).group(1)
+    options = dict((t, v) for v, t in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>',
+                                                  sel))
+    assert options.get(email) == "email", options  # the filter still sends the code
+    assert options.get(web, "web") == "web"
+    metas = " ".join(re.findall(r'<p class="fb-meta muted">(.*?)</p>', fb, re.S))
+    assert "· email<" not in metas and "· email " not in metas
