@@ -149,3 +149,18 @@ def test_a_read_only_form_does_not_look_editable(driver, walk_server):
         "e.disabled = false; return s")
     assert disabled != enabled, (enabled, disabled)
     assert disabled[1] == "dashed", disabled
+
+
+def test_feedback_filters_share_rows_on_a_phone(driver, walk_server):
+    open_page(driver, walk_server, "/feedback")
+    try:
+        set_viewport(driver, "phone")
+        got = driver.execute_script(
+            "var f = Array.from(document.querySelectorAll('.fb-form .explore-row > .field'));"
+            "var tops = f.map(e => Math.round(e.getBoundingClientRect().top));"
+            "return [f.length, new Set(tops).size]")
+        assert got[0] >= 8, got
+        assert got[1] <= (got[0] + 1) // 2, "one filter a row on a phone: %r" % got
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
+    finally:
+        set_viewport(driver, "desktop")
