@@ -16,6 +16,8 @@
 #include "core/secret.h"
 #include "gen/gen_run.h"
 #include "store/accounts.h"
+#include "store/invitations.h"
+#include "store/surveys.h"
 
 const char *const demo_stages[DEMO_STAGE_COUNT] = {
     "Poznanie oferty",        "Zakup i aktywacja",     "Pierwsze tygodnie",
@@ -76,30 +78,32 @@ const demo_touchpoint_t demo_touchpoints[DEMO_TP_COUNT] = {
 
 const demo_survey_t demo_surveys[DEMO_SV_COUNT] = {
     [DEMO_SV_NPS] = {"nps-relacja", "nps", "Badanie relacji (NPS)", -1, "email", "pl,en,ro", 0.30,
-                     "Dziękujemy! Twoja opinia pomoże nam działać lepiej.",
-                     "Thank you! Your feedback helps us do better.",
-                     "Vă mulțumim! Părerea dumneavoastră ne ajută să fim mai buni."},
+                     "Twoja opinia pomoże nam działać lepiej.",
+                     "Your feedback helps us do better.",
+                     "Părerea dumneavoastră ne ajută să fim mai buni."},
     [DEMO_SV_CSAT_CALL] = {"csat-infolinia", "csat", "Ocena rozmowy z infolinią", DEMO_TP_HOTLINE,
-                           "phone", "pl,en", 0.25, "Dziękujemy za ocenę rozmowy.",
-                           "Thank you for rating your call.", NULL},
+                           "phone", "pl,en", 0.25, "Twoja ocena trafi do zespołu infolinii.",
+                           "Your rating goes to the call centre team.", NULL},
     [DEMO_SV_CSAT_CONTACT] = {"ocena-kontaktu", "csat", "Ocena kontaktu (punkty styku)", -1, "",
-                              "pl,en", 0.29, "Dziękujemy za ocenę.", "Thank you for your rating.",
-                              NULL},
+                              "pl,en", 0.29, "Twoja ocena trafi do zespołu, z którym był kontakt.",
+                              "Your rating goes to the team you were in touch with.", NULL},
     [DEMO_SV_CES] = {"ces-zmiana-uslugi", "ces", "Łatwość zmiany usługi (CES)", DEMO_TP_PLAN_CHANGE,
                      "app", "pl,en", 0.14,
-                     "Dziękujemy! Pracujemy nad tym, by było jeszcze prościej.",
-                     "Thank you! We are working to make it even simpler.", NULL},
+                     "Pracujemy nad tym, by było jeszcze prościej.",
+                     "We are working to make it even simpler.", NULL},
     [DEMO_SV_ENPS] = {"enps", "enps", "Badanie zaangażowania pracowników (eNPS)", -1, "email",
-                      "pl,en", 0.015, "Dziękujemy. Ankieta jest anonimowa.",
-                      "Thank you. The survey is anonymous.", NULL},
+                      "pl,en", 0.015, "Ankieta jest anonimowa.",
+                      "The survey is anonymous.", NULL},
 };
 
+/* The journey attributes the driver questions rate, named as the
+ * organisation's CX team names them (the editor shows them as they are). */
 const demo_driver_def_t demo_drivers[DEMO_DRIVER_COUNT] = {
-    [DEMO_DRV_PRICE] = {"price", 0.25, GEN_TOPIC_PRICE},
-    [DEMO_DRV_NETWORK] = {"network", 0.30, GEN_TOPIC_NETWORK},
-    [DEMO_DRV_SERVICE] = {"service", 0.20, GEN_TOPIC_HOTLINE},
-    [DEMO_DRV_DIGITAL] = {"digital", 0.10, GEN_TOPIC_APP},
-    [DEMO_DRV_BILLING] = {"billing", 0.15, GEN_TOPIC_INVOICE},
+    [DEMO_DRV_PRICE] = {"cena", 0.25, GEN_TOPIC_PRICE},
+    [DEMO_DRV_NETWORK] = {"sieć", 0.30, GEN_TOPIC_NETWORK},
+    [DEMO_DRV_SERVICE] = {"obsługa", 0.20, GEN_TOPIC_HOTLINE},
+    [DEMO_DRV_DIGITAL] = {"kanały cyfrowe", 0.10, GEN_TOPIC_APP},
+    [DEMO_DRV_BILLING] = {"rachunki", 0.15, GEN_TOPIC_INVOICE},
 };
 
 const demo_question_t demo_questions[] = {
@@ -110,21 +114,21 @@ const demo_question_t demo_questions[] = {
      true},
     {DEMO_SV_NPS, DEMO_Q_DRIVER, DEMO_DRV_PRICE, "cena", "rating",
      "Jak oceniasz stosunek jakości do ceny?", "How do you rate value for money?",
-     "Cum evaluezi raportul calitate-preț?", false, "price", false},
+     "Cum evaluezi raportul calitate-preț?", false, "cena", false},
     {DEMO_SV_NPS, DEMO_Q_DRIVER, DEMO_DRV_NETWORK, "siec", "rating",
      "Jak oceniasz jakość sieci i internetu?",
      "How do you rate the quality of the network and internet?",
-     "Cum evaluezi calitatea rețelei și a internetului?", false, "network", false},
+     "Cum evaluezi calitatea rețelei și a internetului?", false, "sieć", false},
     {DEMO_SV_NPS, DEMO_Q_DRIVER, DEMO_DRV_SERVICE, "obsluga", "rating",
      "Jak oceniasz obsługę klienta?", "How do you rate our customer service?",
-     "Cum evaluezi serviciul pentru clienți?", false, "service", false},
+     "Cum evaluezi serviciul pentru clienți?", false, "obsługa", false},
     {DEMO_SV_NPS, DEMO_Q_DRIVER, DEMO_DRV_DIGITAL, "kanaly-cyfrowe", "rating",
      "Jak oceniasz aplikację mobilną i stronę www?", "How do you rate the mobile app and website?",
-     "Cum evaluezi aplicația mobilă și site-ul?", false, "digital", false},
+     "Cum evaluezi aplicația mobilă și site-ul?", false, "kanały cyfrowe", false},
     {DEMO_SV_NPS, DEMO_Q_DRIVER, DEMO_DRV_BILLING, "rachunki", "rating",
      "Jak oceniasz przejrzystość rachunków i płatności?",
      "How do you rate the clarity of bills and payments?",
-     "Cum evaluezi claritatea facturilor și a plăților?", false, "billing", false},
+     "Cum evaluezi claritatea facturilor și a plăților?", false, "rachunki", false},
     {DEMO_SV_NPS, DEMO_Q_COMMENT, 0, "komentarz", "text",
      "Co jest najważniejszym powodem Twojej oceny?", "What is the main reason for your score?",
      "Care este motivul principal al notei tale?", false, NULL, false},
@@ -275,6 +279,73 @@ const char *const demo_settings[][2] = {
 
 /* ---- the demo database ---- */
 
+/*
+ * E-mail invitations to the relationship NPS survey, as if a small batch
+ * had gone out over the last two weeks: most sent, some answered, a few
+ * reminded, a few failed with the mail server's answer, some still
+ * queued. Done through the same store calls as the sender, so every row
+ * is one the product could have made. The tokens are dropped at once: no
+ * demo link opens the survey as an invited customer.
+ */
+#define DEMO_INVITED 48
+#define DEMO_INVITE_SENT 40 /* the rest stays queued */
+
+static cx_result demo_invitations_write(db_conn_t *db, void *arg)
+{
+    (void)arg;
+    const int64_t day = 86400;
+    int64_t now = store_now();
+    arena_t arena;
+    arena_init(&arena);
+    surveys_info_t survey;
+    cx_result rc = surveys_get_by_slug(db, &arena, demo_surveys[DEMO_SV_NPS].slug, &survey);
+    char ids[DEMO_INVITED][16];
+    const char *idp[DEMO_INVITED];
+    for (size_t i = 0; i < DEMO_INVITED; i++) {
+        snprintf(ids[i], sizeof ids[i], "KL%08zu", 101 + i);
+        idp[i] = ids[i];
+    }
+    invitations_summary_t sum;
+    const char *what = NULL;
+    if (!rc)
+        rc = invitations_create(db,
+                                &(invitations_request_t){.survey_id = survey.id,
+                                                         .audience = INVITATIONS_CUSTOMERS,
+                                                         .external_ids = idp,
+                                                         .external_count = DEMO_INVITED,
+                                                         .now = now - 13 * day},
+                                &sum, &what);
+    invitations_outgoing_t *out = NULL;
+    size_t n = 0;
+    if (!rc)
+        rc = invitations_claim(db, &arena, false, 0, DEMO_INVITE_SENT, now - 12 * day, &out, &n);
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (i % 10 == 9) {
+            rc = invitations_mark_failed(db, out[i].id, false, true,
+                                         "550 5.1.1 Skrzynka odbiorcy nie istnieje",
+                                         now - 12 * day);
+            continue;
+        }
+        rc = invitations_mark_sent(db, out[i].id, false, now - 12 * day);
+        if (!rc && i % 3 == 0) {
+            char hash[SECRET_HASH_HEX_LEN + 1];
+            secret_token_hash(out[i].token, hash);
+            int64_t id;
+            rc = invitations_mark_answered(db, hash, now - (11 - (int64_t)(i % 5)) * day, &id);
+        }
+        memset(out[i].token, 0, sizeof out[i].token);
+    }
+    /* reminders a week after the first e-mail, for the unanswered */
+    if (!rc)
+        rc = invitations_claim(db, &arena, true, now - 7 * day, 8, now - 5 * day, &out, &n);
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = invitations_mark_sent(db, out[i].id, true, now - 5 * day);
+        memset(out[i].token, 0, sizeof out[i].token);
+    }
+    arena_free(&arena);
+    return rc;
+}
+
 cx_result demo_org_create(store_t *store, const char *admin_password_hash, char *err, size_t errlen)
 {
     /* Every user but admin gets a password nobody ever sees: the demo is
@@ -315,6 +386,11 @@ cx_result demo_org_create(store_t *store, const char *admin_password_hash, char 
     gen_summary_t summary;
     cx_result rc = gen_run(store, &cfg, &summary, err, errlen);
     memset(hashes, 0, sizeof hashes);
+    if (!rc) {
+        rc = store_write(store, demo_invitations_write, NULL);
+        if (rc)
+            snprintf(err, errlen, "cannot write the demo invitations: %s", cx_result_text(rc));
+    }
     return rc;
 }
 

@@ -236,7 +236,8 @@ static cx_result read_questions(db_conn_t *db, arena_t *arena, surveys_info_t *s
 {
     /* answers are counted through the survey's responses: answers has no
      * index by question alone, responses has one by survey. The main
-     * question's answer is the response's score. */
+     * question's answer is the response's score, the first text
+     * question's the response's comment (as the survey page stores them). */
     db_stmt_t *st =
         counted ? db_prepare(db, "SELECT q.id, q.key, q.kind, q.is_main, q.position, q.label,"
                                  " q.choices, q.logic, q.scale_inverted, q.required,"
@@ -244,6 +245,12 @@ static cx_result read_questions(db_conn_t *db, arena_t *arena, surveys_info_t *s
                                  " CASE WHEN q.is_main THEN"
                                  "  (SELECT count(*) FROM responses r"
                                  "   WHERE r.survey_id = q.survey_id AND r.score IS NOT NULL)"
+                                 " WHEN q.kind = 'text' AND NOT EXISTS (SELECT 1 FROM questions p"
+                                 "   WHERE p.survey_id = q.survey_id AND p.kind = 'text'"
+                                 "   AND (p.position < q.position"
+                                 "    OR (p.position = q.position AND p.id < q.id))) THEN"
+                                 "  (SELECT count(*) FROM responses r"
+                                 "   WHERE r.survey_id = q.survey_id AND r.comment IS NOT NULL)"
                                  " ELSE (SELECT count(*) FROM responses r JOIN answers a"
                                  "   ON a.response_id = r.id AND a.question_id = q.id"
                                  "   WHERE r.survey_id = q.survey_id) END"

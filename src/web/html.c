@@ -342,9 +342,42 @@ void html_page_head(buf_t *b, const char *title, const char *lead)
     buf_puts(b, "</div>\n");
 }
 
+void html_import_link(buf_t *b, const http_request_t *req, const char *kind)
+{
+    if (!(req->auth.caps & CAP_MANAGE))
+        return;
+    buf_printf(b, "<a class=\"button\" href=\"/import?kind=%u\">%h</a>", kind,
+               web_t(req, T_QA_IMPORT_CSV));
+}
+
+const char *html_language_label(const char *code)
+{
+    i18n_lang_t lang;
+    return code && i18n_lang_parse(code, &lang) ? i18n_lang_name(lang) : code;
+}
+
+const char *html_channel_label(const http_request_t *req, const char *code)
+{
+    static const struct {
+        const char *code;
+        int label;
+    } channels[] = {
+        {"email", T_QA_CH_EMAIL}, {"sms", T_QA_CH_SMS},         {"phone", T_QA_CH_PHONE},
+        {"web", T_QA_CH_WEB},     {"app", T_QA_CH_APP},         {"store", T_QA_CH_STORE},
+        {"chat", T_QA_CH_CHAT},   {"field", T_QA_CH_FIELD},     {"network", T_QA_CH_NETWORK},
+        {"widget", T_QA_CH_WIDGET},
+    };
+    for (size_t i = 0; code && i < sizeof channels / sizeof channels[0]; i++)
+        if (strcmp(channels[i].code, code) == 0)
+            return web_t(req, channels[i].label);
+    return code;
+}
+
 void html_empty_state(buf_t *b, const char *icon, const char *heading, const char *text)
 {
     buf_puts(b, "<div class=\"empty-state\"><div class=\"empty-icon\">");
     html_icon(b, icon);
-    buf_printf(b, "</div><h3>%h</h3><p>%h</p></div>", heading, text);
+    /* h2: an empty state often stands right under the page's h1, and a
+     * screen reader's outline must not skip a level */
+    buf_printf(b, "</div><h2>%h</h2><p>%h</p></div>", heading, text);
 }

@@ -51,5 +51,16 @@ void html_page_head(buf_t *b, const char *title, const char *lead);
 void html_empty_state(buf_t *b, const char *icon, const char *heading, const char *text);
 /* An inline icon of the set used by the navigation ("dashboard", "users" ...). */
 void html_icon(buf_t *b, const char *name);
+/* For a user who may import (CAP_MANAGE): a button to the import page with
+ * the file's kind chosen ("responses", "feedback", "customers"); nothing for
+ * the others, so no page links to a page its reader cannot open. */
+void html_import_link(buf_t *b, const http_request_t *req, const char *kind);
+/* A language code as people read it: "pl" is "Polski" (each language in
+ * its own name, as in the survey editor); an unknown code as it is. */
+const char *html_language_label(const char *code);
+/* A channel as people read it: the codes the product itself writes
+ * ("email", "web", "widget" ...) in the reader's language; any other
+ * channel name (the organisation's own) as it is. */
+const char *html_channel_label(const http_request_t *req, const char *code);
 
 #endif

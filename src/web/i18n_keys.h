@@ -643,6 +643,22 @@ typedef enum i18n_key {
     T_RP_P_VALUE,
     T_OV_FILTER_RESET,
     T_OV_FILTER_LEGEND,
+    /* walk-through fixes: the import page linked from the pages it feeds, a
+     * feedback item's rating without a claimed scale, import field names,
+     * the channels the product itself names */
+    T_QA_IMPORT_CSV,
+    T_QA_RATING,
+    T_QA_CATEGORY,
+    T_QA_CH_EMAIL,
+    T_QA_CH_SMS,
+    T_QA_CH_PHONE,
+    T_QA_CH_WEB,
+    T_QA_CH_APP,
+    T_QA_CH_STORE,
+    T_QA_CH_CHAT,
+    T_QA_CH_FIELD,
+    T_QA_CH_NETWORK,
+    T_QA_CH_WIDGET,
     T_COUNT
 } i18n_key_t;
 

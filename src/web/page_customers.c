@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/roles.h"
+#include "store/accounts.h"
 #include "store/browse.h"
 #include "web/feedback_view.h"
 #include "web/html.h"
@@ -61,6 +63,11 @@ cx_result page_customers(http_request_t *req, http_response_t *res)
     html_begin(req, res, web_t(req, T_NAV_CUSTOMERS), AREA_CUSTOMERS);
     buf_t *b = &res->body;
     html_page_head(b, web_t(req, T_NAV_CUSTOMERS), web_t(req, T_CU_LEAD));
+    if (req->auth.caps & CAP_MANAGE) {
+        buf_puts(b, "<p class=\"page-actions\">");
+        html_import_link(b, req, "customers");
+        buf_puts(b, "</p>");
+    }
     buf_printf(b, "<section class=\"card\"><form method=\"get\" action=\"/customers\" "
                   "class=\"form inline-form\" role=\"search\"><div class=\"field\"><label "
                   "for=\"cu-q\">%h</label><input id=\"cu-q\" name=\"q\" type=\"search\" "
@@ -81,7 +88,8 @@ cx_result page_customers(http_request_t *req, http_response_t *res)
             buf_printf(b, "<tr><td><a href=\"/customers/%lld\">%h</a></td><td class=\"mono\">%h"
                           "</td><td>%h</td><td>%h</td><td>",
                        (long long)c->id, *c->name ? c->name : c->external_id, c->external_id,
-                       c->segment, c->account);
+                       *c->segment ? c->segment : "—", /* a dash, as in the surveys list */
+                       *c->account ? c->account : "—");
             cu_int(b, req, c->responses);
             buf_puts(b, "</td><td>");
             cu_int(b, req, c->feedback_items);
@@ -106,12 +114,16 @@ typedef struct cu_get_job {
     browse_entry_t *entries;
     size_t count;
     bool more;
+    const char *currency; /* setting "currency", NULL when unset */
 } cu_get_job_t;
 
 static cx_result cu_get_job(db_conn_t *db, void *arg)
 {
     cu_get_job_t *j = arg;
     cx_result rc = browse_customer_get(db, &j->req->arena, j->id, &j->customer);
+    if (rc)
+        return rc;
+    rc = store_setting_get(db, &j->req->arena, "currency", &j->currency);
     if (rc)
         return rc;
     j->filter.customer_id = j->id;
@@ -161,14 +173,20 @@ cx_result page_customer(http_request_t *req, http_response_t *res)
     buf_puts(b, "<dl class=\"fb-facts\">");
     cu_fact(b, req, T_CU_EXTERNAL, c->external_id);
     cu_fact(b, req, T_CU_EMAIL, c->email);
-    cu_fact(b, req, T_CU_LANGUAGE, c->language);
+    cu_fact(b, req, T_CU_LANGUAGE, html_language_label(c->language));
     cu_fact(b, req, T_CU_SEGMENT, c->segment);
     cu_fact(b, req, T_CU_ACCOUNT, c->account);
     cu_fact(b, req, T_CU_TIER, c->value_tier);
+    /* money with its currency, as the organisation's settings name it */
+    const char *cur = job.currency ? job.currency : "";
     buf_printf(b, "<dt>%h</dt><dd>", web_t(req, T_CU_REVENUE));
     cu_int(b, req, (long long)(c->revenue + 0.5));
+    if (*cur)
+        buf_printf(b, "\u00a0%h", cur);
     buf_printf(b, "</dd><dt>%h</dt><dd>", web_t(req, T_CU_COST));
     cu_int(b, req, (long long)(c->cost_to_serve + 0.5));
+    if (*cur)
+        buf_printf(b, "\u00a0%h", cur);
     buf_printf(b, "</dd><dt>%h</dt><dd>", web_t(req, T_CU_JOINED));
     html_time(b, req, c->joined_at);
     buf_printf(b, "</dd><dt>%h</dt><dd>", web_t(req, T_CU_CHURNED));

@@ -180,7 +180,9 @@ static void ex_form(buf_t *b, http_request_t *req, const ex_view_t *v)
                    name, web_t(req, ex_dim_label(dim)), name, name);
         ex_option(b, "", web_t(req, T_EX_ALL), current ? current : "");
         for (size_t i = 0; i < n; i++)
-            ex_option(b, values[i], values[i], current);
+            ex_option(b, values[i],
+                      dim == DIM_CHANNEL ? html_channel_label(req, values[i]) : values[i],
+                      current);
         buf_puts(b, "</select></div>");
     }
     buf_printf(b, "</fieldset><div class=\"actions\"><button type=\"submit\" class=\"button "

@@ -121,9 +121,30 @@ static void fb_score(buf_t *b, http_request_t *req, const browse_entry_t *e)
             buf_printf(b, " · %h", fb_group_label(req, e->nps_group));
         buf_puts(b, "</span>");
     } else if (e->has_rating) {
-        buf_printf(b, "<span class=\"badge fb-score\">%h %.0f</span>", web_t(req, T_FB_RATING),
-                   e->rating);
+        /* the rating as the source gave it (stars 1-5, a 0-100 score ...):
+         * no scale is claimed, and a half star keeps its decimal */
+        char num[32];
+        if (e->rating == (double)(long long)e->rating)
+            snprintf(num, sizeof num, "%lld", (long long)e->rating);
+        else
+            snprintf(num, sizeof num, "%.1f", e->rating);
+        char *dot = strchr(num, '.');
+        if (dot && req->lang != LANG_EN)
+            *dot = ','; /* the decimal comma of Polish and Romanian */
+        buf_printf(b, "<span class=\"badge fb-score\">%h %h</span>", web_t(req, T_QA_RATING), num);
     }
+}
+
+/* One fact of an entry's meta line; empty ones are left out. */
+static void fb_meta(buf_t *b, bool *first, const char *text)
+{
+    if (!text || !*text)
+        return;
+    if (*first)
+        buf_printf(b, "<span>%h</span>", text);
+    else
+        buf_printf(b, " <span>· %h</span>", text);
+    *first = false;
 }
 
 void feedback_view_entries(buf_t *b, http_request_t *req, const browse_entry_t *entries,
@@ -158,19 +179,18 @@ void feedback_view_entries(buf_t *b, http_request_t *req, const browse_entry_t *
         buf_puts(b, "</p><p class=\"fb-meta muted\">");
         /* who said it is personal data: shown to those who may open
          * customer records (the rule of /customers), not to viewers */
+        bool first = true; /* the dot goes between facts, never before the first */
         if (show_customer && customer_links) {
             if (!e->customer_id)
                 buf_printf(b, "<span>%h</span>", web_t(req, T_FB_ANONYMOUS));
             else
                 buf_printf(b, "<a href=\"/customers/%lld\">%h</a>", (long long)e->customer_id,
                            *e->customer_name ? e->customer_name : e->customer_external_id);
+            first = false;
         }
-        if (*e->touchpoint)
-            buf_printf(b, " <span>· %h</span>", e->touchpoint);
-        buf_printf(b, " <span>· %h</span>",
-                   e->kind == 0 ? e->survey : fb_source_label(req, e->source));
-        if (*e->channel)
-            buf_printf(b, " <span>· %h</span>", e->channel);
+        fb_meta(b, &first, e->touchpoint);
+        fb_meta(b, &first, e->kind == 0 ? e->survey : fb_source_label(req, e->source));
+        fb_meta(b, &first, html_channel_label(req, e->channel));
         buf_puts(b, "</p></li>");
     }
     buf_puts(b, "</ol>");
@@ -319,7 +339,8 @@ static void fb_dim_select(buf_t *b, http_request_t *req, engine_dim dim, const c
     fb_select_open(b, req, name, label);
     fb_option(b, "", web_t(req, T_EX_ALL), current);
     for (size_t i = 0; i < n; i++)
-        fb_option(b, values[i], values[i], current);
+        fb_option(b, values[i],
+                  dim == DIM_CHANNEL ? html_channel_label(req, values[i]) : values[i], current);
     buf_puts(b, "</select></div>");
 }
 
@@ -360,9 +381,9 @@ static void fb_form(buf_t *b, http_request_t *req, const fb_view_t *v, const fb_
     for (size_t i = 0; i < sizeof fb_sources / sizeof fb_sources[0]; i++)
         fb_option(b, fb_sources[i].name, web_t(req, fb_sources[i].label), v->source);
     buf_puts(b, "</select></div>");
-    fb_dim_select(b, req, DIM_TOUCHPOINT, "touchpoint", T_DIM_TOUCHPOINT, v->touchpoint);
-    fb_dim_select(b, req, DIM_CHANNEL, "channel", T_DIM_CHANNEL, v->channel);
-    fb_dim_select(b, req, DIM_SEGMENT, "segment", T_DIM_SEGMENT, v->segment);
+    fb_dim_select(b, req, DIM_TOUCHPOINT, "touchpoint", T_SV_F_TOUCHPOINT, v->touchpoint);
+    fb_dim_select(b, req, DIM_CHANNEL, "channel", T_SV_F_CHANNEL, v->channel);
+    fb_dim_select(b, req, DIM_SEGMENT, "segment", T_CU_SEGMENT, v->segment);
     fb_select_open(b, req, "group", T_FB_GROUP);
     fb_option(b, "", web_t(req, T_EX_ALL), v->group);
     fb_option(b, "promoter", web_t(req, T_FB_PROMOTER), v->group);
@@ -409,6 +430,11 @@ cx_result page_feedback(http_request_t *req, http_response_t *res)
     html_begin(req, res, web_t(req, T_NAV_FEEDBACK), AREA_FEEDBACK);
     buf_t *b = &res->body;
     html_page_head(b, web_t(req, T_NAV_FEEDBACK), web_t(req, T_FB_LEAD));
+    if (req->auth.caps & CAP_MANAGE) {
+        buf_puts(b, "<p class=\"page-actions\">");
+        html_import_link(b, req, "feedback");
+        buf_puts(b, "</p>");
+    }
     buf_puts(b, "<section class=\"card\">");
     fb_form(b, req, &view, &job);
     buf_puts(b, "</section>");
@@ -524,7 +550,7 @@ static cx_result fb_entry_page(http_request_t *req, http_response_t *res, int ki
     } else {
         fb_dl_row(b, req, T_FB_SOURCE, fb_source_label(req, e->source));
         if (e->has_rating) {
-            buf_printf(b, "<dt>%h</dt><dd>", web_t(req, T_FB_RATING));
+            buf_printf(b, "<dt>%h</dt><dd>", web_t(req, T_QA_RATING));
             fb_score(b, req, e);
             buf_puts(b, "</dd>");
         }
@@ -542,11 +568,11 @@ static cx_result fb_entry_page(http_request_t *req, http_response_t *res, int ki
         buf_puts(b, "</dd>");
     }
     if (*e->touchpoint)
-        fb_dl_row(b, req, T_DIM_TOUCHPOINT, e->touchpoint);
+        fb_dl_row(b, req, T_SV_F_TOUCHPOINT, e->touchpoint);
     if (*e->channel)
-        fb_dl_row(b, req, T_DIM_CHANNEL, e->channel);
+        fb_dl_row(b, req, T_SV_F_CHANNEL, html_channel_label(req, e->channel));
     if (*e->language)
-        fb_dl_row(b, req, T_DIM_LANGUAGE, e->language);
+        fb_dl_row(b, req, T_CU_LANGUAGE, html_language_label(e->language));
     buf_puts(b, "</dl></section>");
     if (kind == 0 && job.nanswers > 0) {
         buf_printf(b, "<h2 class=\"section-title\">%h</h2><section class=\"card flush\">"

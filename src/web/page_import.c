@@ -170,7 +170,14 @@ static cx_result render_upload(http_request_t *req, http_response_t *res, int st
 
 cx_result page_import(http_request_t *req, http_response_t *res)
 {
-    return render_upload(req, res, 200, -1, NULL, 0);
+    /* ?kind= and ?survey= come from the links on the surveys, customers and
+     * feedback pages: they only choose what the form shows selected. */
+    const char *survey = http_query(req, "survey");
+    char *end = NULL;
+    long long id = survey ? strtoll(survey, &end, 10) : 0;
+    if (!survey || end == survey || *end || id < 0)
+        id = 0;
+    return render_upload(req, res, 200, -1, http_query(req, "kind"), (int64_t)id);
 }
 
 /* ---- POST /import/upload ---- */
@@ -435,6 +442,33 @@ static cx_result view_load(http_request_t *req, import_view_t *v)
     return store_read(req->store, load_job, v);
 }
 
+/* The words people use for a field: shown beside its code (which the
+ * command line's --map uses) and tried against the file's header. */
+static int field_label(const char *name)
+{
+    static const struct {
+        const char *name;
+        int label;
+    } labels[] = {
+        {"customer", T_FB_CUSTOMER},       {"submitted_at", T_FB_DATE},
+        {"received_at", T_FB_DATE},        {"score", T_FB_SCORE},
+        {"comment", T_FB_COMMENT},         {"touchpoint", T_SV_F_TOUCHPOINT},
+        {"channel", T_SV_F_CHANNEL},       {"language", T_CU_LANGUAGE},
+        {"segment", T_CU_SEGMENT},         {"source", T_FB_SOURCE},
+        {"text", T_FB_TEXT},               {"title", T_FB_TITLE_FIELD},
+        {"rating", T_QA_RATING},           {"category", T_QA_CATEGORY},
+        {"external_id", T_CU_EXTERNAL},    {"name", T_CU_NAME},
+        {"email", T_CU_EMAIL},             {"account", T_CU_ACCOUNT},
+        {"value_tier", T_CU_TIER},         {"revenue", T_CU_REVENUE},
+        {"cost_to_serve", T_CU_COST},      {"joined_at", T_CU_JOINED},
+        {"churned_at", T_CU_CHURNED},
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(labels[i].name, name) == 0)
+            return labels[i].label;
+    return -1;
+}
+
 static long header_index(const import_view_t *v, const char *name)
 {
     for (size_t i = 0; name && i < v->pv.columns; i++) {
@@ -490,12 +524,26 @@ static void prefill(import_view_t *v)
         v->date_format = df ? arena_strdup(&v->req->arena, df) : NULL;
         v->source = src ? arena_strdup(&v->req->arena, src) : NULL;
     } else {
-        for (size_t i = 0; i < v->ntargets; i++) {
-            target_t *t = &v->targets[i];
-            t->column = header_index(v, t->name);
-            if (t->column < 0 && t->question)
-                t->column = header_index(v, t->question);
-        }
+        /* three passes, each taking only columns still free: a header that
+         * names a field ("score"), then one in people's words ("Ocena"),
+         * then a question's key ("cena") */
+        for (int pass = 0; pass < 3; pass++)
+            for (size_t i = 0; i < v->ntargets; i++) {
+                target_t *t = &v->targets[i];
+                const char *want = NULL;
+                if (pass == 0)
+                    want = t->name;
+                else if (pass == 1 && !t->question && field_label(t->name) >= 0)
+                    want = web_t(v->req, field_label(t->name));
+                else if (pass == 2)
+                    want = t->question;
+                long col = t->column < 0 && want ? header_index(v, want) : -1;
+                for (size_t k = 0; col >= 0 && k < v->ntargets; k++)
+                    if (v->targets[k].column == col)
+                        col = -1;
+                if (col >= 0)
+                    t->column = col;
+            }
     }
     json_decref(doc);
 }
@@ -708,8 +756,11 @@ static cx_result render_mapping(http_request_t *req, http_response_t *res, impor
         char id[24];
         snprintf(id, sizeof id, "map-%zu", i);
         buf_printf(b, "<tr><th scope=\"row\"><label for=\"%a\">", id);
+        int label = t->question ? -1 : field_label(t->name);
         if (t->question)
             html_textf(b, req, T_IMPORT_QUESTION, t->question);
+        else if (label >= 0)
+            buf_printf(b, "%h <code>%h</code>", web_t(req, label), t->name);
         else
             buf_printf(b, "<code>%h</code>", t->name);
         if (t->required && !(v->kind == IMPORTER_FEEDBACK && strcmp(t->name, "source") == 0))

@@ -7,15 +7,17 @@
  * Relies on core/qr.h (the pictures), store/invitations.h and
  * store/surveys.h (what is stored), jobs/mailer.h (the server's sender,
  * poked after queueing) and html.h. Seeing needs CAP_VIEW, inviting and
- * reminding CAP_MANAGE, the public address CAP_ADMIN; the router checks
- * the capability of each route and the CSRF token of each form. Must
- * never show an invitation token: the page knows only hashes.
+ * reminding CAP_MANAGE, the public address CAP_ADMIN, who was invited
+ * CAP_CASES or CAP_ANALYSE (as customer records); the router checks the
+ * capability of each route and the CSRF token of each form. Must never
+ * show an invitation token: the page knows only hashes.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/qr.h"
+#include "core/roles.h"
 #include "jobs/mailer.h"
 #include "store/accounts.h"
 #include "store/invitations.h"
@@ -318,23 +320,31 @@ static cx_result render_page(http_request_t *req, http_response_t *res, const su
     if (j.count == 0) {
         html_empty_state(b, "users", web_t(req, T_INV_EMPTY_TITLE), web_t(req, T_INV_EMPTY));
     } else {
+        /* who was invited is personal data: names and addresses go to those
+         * who may open customer records, the rule of /customers and
+         * /feedback; statuses and reasons are for everyone who sees the page */
+        bool personal = (req->auth.caps & (CAP_CASES | CAP_ANALYSE)) != 0;
+        buf_puts(b, "<div class=\"table-wrap\"><table id=\"invitations\"><thead><tr>");
+        if (personal)
+            buf_printf(b, "<th scope=\"col\">%h</th>", web_t(req, T_INV_COL_CUSTOMER));
         buf_printf(b,
-                   "<div class=\"table-wrap\"><table id=\"invitations\"><thead><tr>"
                    "<th scope=\"col\">%h</th><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
-                   "<th scope=\"col\">%h</th><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
-                   "<th scope=\"col\">%h</th></tr></thead><tbody>",
-                   web_t(req, T_INV_COL_CUSTOMER), web_t(req, T_COL_EMAIL),
+                   "<th scope=\"col\">%h</th>",
                    web_t(req, T_COL_STATUS), web_t(req, T_INV_COL_SENT),
-                   web_t(req, T_INV_COL_REMINDED), web_t(req, T_INV_COL_ANSWERED),
+                   web_t(req, T_INV_COL_REMINDED), web_t(req, T_INV_COL_ANSWERED));
+        buf_printf(b, "<th scope=\"col\">%h</th></tr></thead><tbody>",
                    web_t(req, T_INV_COL_REASON));
         for (size_t i = 0; i < j.count; i++) {
             const invitations_row_t *r = &j.rows[i];
-            buf_printf(b,
-                       "<tr data-status=\"%a\"><td><span class=\"cell-title\">%h</span>"
-                       "<span class=\"cell-sub\">%h</span></td><td>%h</td>"
-                       "<td><span class=\"%a\">%h</span></td><td>",
-                       r->status, r->customer_name[0] ? r->customer_name : "—",
-                       r->customer_external_id, r->email, status_badge(r->status),
+            buf_printf(b, "<tr data-status=\"%a\">", r->status);
+            /* the address under the name: six columns fit a desktop */
+            if (personal)
+                buf_printf(b,
+                           "<td><span class=\"cell-title\">%h</span><span class=\"cell-sub "
+                           "email\">%h</span><span class=\"cell-sub\">%h</span></td>",
+                           r->customer_name[0] ? r->customer_name : "—", r->email,
+                           r->customer_external_id);
+            buf_printf(b, "<td><span class=\"%a\">%h</span></td><td>", status_badge(r->status),
                        web_t(req, status_label(r->status)));
             html_time(b, req, r->sent_at);
             buf_puts(b, "</td><td>");

@@ -1207,6 +1207,9 @@ cx_result page_widget_answer(http_request_t *req, http_response_t *res)
         return ps_widget_error(&c, 409, "conflict", "this answer is complete already", "token");
     if (rc)
         return rc;
+    /* the thank-you follows the language the answer started in: the
+     * comment's request names none */
+    ps_choose_language(&c, pj.pending.language);
     rc = store_write(req->store, ps_complete_job, &job);
     if (rc == CX_ERR_NOT_FOUND)
         return ps_widget_error(&c, 409, "conflict", "this answer is complete already", "token");

@@ -204,10 +204,13 @@ cx_result page_surveys_list(http_request_t *req, http_response_t *res)
     int ok = done_notice(req);
     if (ok >= 0)
         html_notice(b, "success", web_t(req, ok));
-    if (can_edit(req))
+    if (can_edit(req)) {
         buf_printf(b, "<p class=\"page-actions\"><a class=\"button primary\" href=\"/surveys/new\">%h"
-                      "</a></p>",
+                      "</a> ",
                    web_t(req, T_SV_NEW));
+        html_import_link(b, req, "responses");
+        buf_puts(b, "</p>");
+    }
     if (job.count == 0) {
         buf_puts(b, "<section class=\"card\">");
         html_empty_state(b, "surveys", web_t(req, T_SV_EMPTY_TITLE), web_t(req, T_SV_EMPTY_TEXT));
@@ -231,7 +234,7 @@ cx_result page_surveys_list(http_request_t *req, http_response_t *res)
                    "<span class=\"cell-sub mono\">/s/%h</span></td><td>%h</td><td>%h</td>"
                    "<td>%h</td><td>",
                    (long long)s->id, s->name, s->slug, kind_label(req, s->kind),
-                   *s->touchpoint ? s->touchpoint : "—", *s->channel ? s->channel : "—");
+                   *s->touchpoint ? s->touchpoint : "—", *s->channel ? html_channel_label(req, s->channel) : "—");
         buf_printf(b, "<span class=\"badge %s\">%h</span></td><td class=\"num\">",
                    s->open ? "success" : "muted", /* raw: a class name */
                    web_t(req, s->open ? T_SV_OPEN : T_SV_CLOSED));
@@ -616,7 +619,25 @@ static void question_item(buf_t *b, const http_request_t *req, const surveys_inf
             html_textf(b, req, T_SV_MISSING, lang_name(sv_langs[l]));
             buf_puts(b, "</span>");
         }
-    buf_puts(b, "</span></div>");
+    buf_puts(b, "</span>");
+    /* the wording each score group reads, in the reader's language (else
+     * the survey's first), so the logic is seen without opening the form */
+    json_t *by_group = json_object_get(json_object_get(q, "logic"), "label_by_group");
+    if (json_object_size(by_group) > 0) {
+        static const int group_names[] = {T_OV_DETRACTORS, T_OV_PASSIVES, T_OV_PROMOTERS};
+        buf_puts(b, "<ul class=\"question-logic\">");
+        for (size_t g = 0; g < 3; g++) {
+            json_t *t = json_object_get(by_group, sv_groups[g]);
+            const char *text = text_in(t, i18n_lang_code(req->lang));
+            if (blank(text))
+                text = text_in(t, fallback);
+            if (!blank(text))
+                buf_printf(b, "<li><span class=\"muted\">%h:</span> %h</li>",
+                           web_t(req, group_names[g]), text);
+        }
+        buf_puts(b, "</ul>");
+    }
+    buf_puts(b, "</div>");
     if (can_edit(req)) {
         buf_puts(b, "<div class=\"question-actions\">");
         static const struct {

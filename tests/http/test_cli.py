@@ -529,6 +529,13 @@ def test_demo_creates_then_reuses_its_database(tmp_path):
         c = srv.client()
         c.login("admin", password)
         assert c.get("/").status_code == 200
+        # the demo shows e-mail invitations in every state, with a reason
+        inv = c.get("/surveys/1/invitations")
+        assert inv.status_code == 200
+        states = re.findall(r'<tr data-status="([a-z]+)"', inv.text)
+        for state in ("queued", "sent", "failed", "answered"):
+            assert state in states, (state, sorted(set(states)))
+        assert "550 5.1.1" in inv.text
     finally:
         srv.stop()
     assert os.path.exists(db)

@@ -107,7 +107,7 @@ def test_one_survey_has_its_full_questions_and_the_demo_logic(srv):
     assert 0 < main["answers"] <= nps["responses"]
     assert [q["position"] for q in nps["questions"]] == list(range(1, len(keys) + 1))
     cena = next(q for q in nps["questions"] if q["key"] == "cena")
-    assert cena["driver_attribute"] == "price" and cena["kind"] == "rating"
+    assert cena["driver_attribute"] == "cena" and cena["kind"] == "rating"
     comment = next(q for q in nps["questions"] if q["key"] == "komentarz")
     groups = comment["logic"]["label_by_group"]
     assert groups["detractor"] == {"pl": "Co powinniśmy poprawić?",
