@@ -319,7 +319,8 @@ static void ov_sparkline(buf_t *b, http_request_t *req, const overview_scope_t *
     size_t skip = r.nrows - n;
     for (size_t i = 0; i < n; i++) {
         cats[i] = r.rows[skip + i].labels[0];
-        vals[i] = r.rows[skip + i].estimate.value;
+        /* a month of a few answers would swing the line: not drawn */
+        vals[i] = r.rows[skip + i].estimate.small_sample ? NAN : r.rows[skip + i].estimate.value;
         ns[i] = r.rows[skip + i].estimate.n;
     }
     buf_t title, desc, from_s, to_s, id;
@@ -635,6 +636,7 @@ typedef struct ov_months {
     double value[OV_TREND_MONTHS], low[OV_TREND_MONTHS], high[OV_TREND_MONTHS];
     double pro[OV_TREND_MONTHS], pas[OV_TREND_MONTHS], det[OV_TREND_MONTHS];
     uint64_t ns[OV_TREND_MONTHS];
+    size_t small; /* months not drawn: fewer answers than SMALL_SAMPLE_N */
 } ov_months_t;
 
 /* NPS by month over the 18 months up to the period's end. */
@@ -652,6 +654,12 @@ static bool ov_months(http_request_t *req, const overview_scope_t *s, engine_res
         m->value[i] = row->estimate.value;
         m->low[i] = row->estimate.ci_low;
         m->high[i] = row->estimate.ci_high;
+        if (row->estimate.small_sample) {
+            /* the line and band would plunge on a handful of answers; the
+             * table behind the chart still gives the month's n */
+            m->value[i] = m->low[i] = m->high[i] = NAN;
+            m->small++;
+        }
         const uint64_t *c = row->hist.count;
         uint64_t total = 0;
         for (int k = 0; k <= 10; k++)
@@ -701,6 +709,9 @@ void overview_render_trend(buf_t *b, http_request_t *req, const overview_t *ov)
         .target_label = web_t(req, T_OV_TARGET_LINE),
     };
     svg_render(b, &trend);
+    if (m.small)
+        buf_printf(b, "<p class=\"chart-note\" id=\"trend-small-note\">%h</p>",
+                   web_t(req, T_OV_TREND_SMALL_NOTE));
     buf_puts(b, "</section>");
 
     ov_card_open(b, "mix", "customers", web_t(req, T_OV_MIX_TITLE));

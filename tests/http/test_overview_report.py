@@ -324,3 +324,31 @@ def test_panels_link_only_to_pages_the_role_opens(org):
     # a viewer may download the report
     r = viewer.get("/report.html")
     assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+
+
+def test_months_of_a_few_answers_are_not_drawn_but_counted(tmp_path):
+    """A month with fewer than 30 answers would swing the trend line: it is
+    left out of the line (and said so under the chart), its n stays in the
+    data table; a month with enough answers is drawn."""
+    db = harness.init_db(str(tmp_path / "small.db"))
+    survey = harness.run_ok(["survey", "create", "--db", db, "--kind", "nps",
+                             "--name", "Small months"]).stdout.strip().splitlines()[-1]
+    rows = ["submitted_at,score"]
+    rows += ["2026-09-%02d 10:00,%d" % (1 + i % 28, 9 if i % 3 else 4) for i in range(60)]
+    rows += ["2026-10-%02d 10:00,0" % (1 + i) for i in range(3)]
+    csv = tmp_path / "small.csv"
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    harness.run_ok(["import", "responses", "--db", db, "--survey", survey, str(csv)])
+    srv = harness.Server(db, tmp_path).start()
+    try:
+        page = srv.admin().get("/?lang=en").text
+        assert 'id="trend-small-note"' in page, "the note says a month was left out"
+        assert "Months with fewer than 30 answers are not drawn" in page
+        table = page[page.index('id="chart-trend"'):]
+        table = table[table.index("<table"):table.index("</table>")]
+        cells = [re.sub(r"<[^>]+>", "", c).strip()
+                 for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", table, re.S)]
+        assert "60" in cells and "3" in cells, cells  # both months' n are in the table
+        assert "−100.0" not in cells and "-100.0" not in cells, "October's NPS is not drawn"
+    finally:
+        srv.stop()
