@@ -354,8 +354,8 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
     } else if (touchpoint) {
         rc = import_refs_touchpoint_find(db, touchpoint, &r->touchpoint_id);
         if (rc)
-            api_lines_error(&j->in, line, "touchpoint", rc == CX_ERR_NOT_FOUND ? "names no touchpoint"
-                                                                     : "cannot be read now");
+            api_lines_error(&j->in, line, "touchpoint",
+                            rc == CX_ERR_NOT_FOUND ? "names no touchpoint" : "cannot be read now");
     }
     const char *customer;
     if (!optional_string(o, "customer", 200, &customer) || (customer && !*customer))
