@@ -26,7 +26,9 @@
  * checked and written against the same state). The job goes to
  * store_write_async and the answer is deferred (web_defer): no worker
  * thread waits for the commit or the engine, so every open connection
- * can have a write in the same group commit.
+ * can have a write in the same group commit. The Idempotency-Key
+ * protocol, the one-or-NDJSON body and the list's paging parameters are
+ * web/api_common.h's, shared with the other write endpoints.
  */
 #include <math.h>
 #include <pthread.h>
