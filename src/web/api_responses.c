@@ -26,7 +26,9 @@
  * checked and written against the same state). The job goes to
  * store_write_async and the answer is deferred (web_defer): no worker
  * thread waits for the commit or the engine, so every open connection
- * can have a write in the same group commit.
+ * can have a write in the same group commit. The Idempotency-Key
+ * protocol, the one-or-NDJSON body and the list's paging parameters are
+ * web/api_common.h's, shared with the other write endpoints.
  */
 #include <math.h>
 #include <pthread.h>
@@ -34,7 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/secret.h"
 #include "store/accounts.h"
 #include "store/browse.h"
 #include "store/import_refs.h"
@@ -42,14 +43,12 @@
 #include "store/search.h"
 #include "store/surveys.h"
 #include "sys/tz.h"
+#include "web/api_common.h"
 #include "web/pages.h"
 #include "web/server.h"
 #include "web/web.h"
 
-#define RESPONSES_BULK_MAX 10000
-#define RESPONSES_ERRORS_MAX 100
 #define RESPONSES_TEXT_MAX 10000
-#define RESPONSES_KEY_MAX 200
 /* a bulk request this large starts a commit batch of its own (no savepoint) */
 #define RESPONSES_LARGE 100
 
@@ -60,19 +59,11 @@ static const char *const response_keys[] = {"survey",     "score",   "comment",
 /* One request's worth of work, shared with the write job. */
 typedef struct responses_job {
     http_request_t *req;
-    json_t **items;          /* the objects, one per line */
-    size_t *lines;           /* their line numbers (1 for a single object) */
-    size_t count;
+    api_lines_t in;          /* the objects, one per line, and the bad lines */
     bool bulk;
-    json_t *errors;          /* [{"line", "field", "message"}] */
-    size_t nerrors;
     int64_t *ids;            /* out: the new responses */
     store_response_t *first; /* out: the single response as stored */
-    const char *idempotency_key;
-    char fingerprint[SECRET_HASH_HEX_LEN + 1];
-    int replay_status;       /* out: >0 when answered from an earlier request */
-    const char *replay_body;
-    bool key_conflict;
+    api_idempotency_t idem;
     /* the survey the previous line named: a bulk request usually names
      * one survey on every line, read once (inside the same job, so it is
      * the same state) */
@@ -184,18 +175,6 @@ static cx_result job_survey(db_conn_t *db, responses_job_t *j, json_t *sv, surve
     return rc;
 }
 
-static void add_error(responses_job_t *j, size_t line, const char *field, const char *message)
-{
-    j->nerrors++;
-    if (json_array_size(j->errors) >= RESPONSES_ERRORS_MAX)
-        return;
-    json_t *e = json_pack("{s:I, s:s}", "line", (json_int_t)line, "message", message);
-    if (e && field)
-        json_object_set_new(e, "field", json_string(field));
-    if (e)
-        json_array_append_new(j->errors, e);
-}
-
 /* Checks one answer against its question and fills *a; NULL when good,
  * else what is wrong. */
 static const char *read_answer(db_conn_t *db, arena_t *arena, const surveys_question_t *q,
@@ -294,7 +273,7 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
 {
     http_request_t *req = j->req;
     arena_t *arena = &req->arena;
-    size_t before = j->nerrors;
+    size_t before = j->in.nerrors;
     memset(r, 0, sizeof *r);
     r->created_at = req->now;
     r->submitted_at = req->now;
@@ -306,7 +285,7 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
         for (size_t i = 0; i < sizeof response_keys / sizeof response_keys[0]; i++)
             known = known || strcmp(key, response_keys[i]) == 0;
         if (!known)
-            add_error(j, line, key, "is not a known field");
+            api_lines_error(&j->in, line, key, "is not a known field");
     }
 
     /* the survey, by id or slug */
@@ -316,19 +295,19 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
     if (json_is_integer(sv) || json_is_string(sv))
         rc = job_survey(db, j, sv, &survey);
     if (!sv || json_is_null(sv)) {
-        add_error(j, line, "survey", "is required (the survey's id or slug)");
+        api_lines_error(&j->in, line, "survey", "is required (the survey's id or slug)");
         return false;
     }
     if (rc == CX_ERR_NOT_FOUND) {
-        add_error(j, line, "survey", "names no survey");
+        api_lines_error(&j->in, line, "survey", "names no survey");
         return false;
     }
     if (rc) {
-        add_error(j, line, "survey", "cannot be read now");
+        api_lines_error(&j->in, line, "survey", "cannot be read now");
         return false;
     }
     if (!survey.open)
-        add_error(j, line, "survey", "is closed");
+        api_lines_error(&j->in, line, "survey", "is closed");
     r->survey_id = survey.id;
     r->touchpoint_id = survey.touchpoint_id;
     r->channel = survey.channel;
@@ -341,7 +320,7 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
         const char *problem = main_q ? read_answer(db, arena, main_q, score, &scratch)
                                      : "is not asked by this survey (it has no main question)";
         if (problem) {
-            add_error(j, line, "score", problem);
+            api_lines_error(&j->in, line, "score", problem);
         } else {
             r->has_score = true;
             r->score = (int)scratch.number;
@@ -353,45 +332,45 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
     }
 
     if (!optional_string(o, "comment", RESPONSES_TEXT_MAX, &r->comment))
-        add_error(j, line, "comment", "must be a string of at most 10000 characters");
+        api_lines_error(&j->in, line, "comment", "must be a string of at most 10000 characters");
     const char *channel;
     if (!optional_string(o, "channel", 100, &channel))
-        add_error(j, line, "channel", "must be a short string");
+        api_lines_error(&j->in, line, "channel", "must be a short string");
     else if (channel)
         r->channel = channel;
     const char *language;
     if (!optional_string(o, "language", 8, &language) ||
         (language && strcmp(language, "pl") && strcmp(language, "en") && strcmp(language, "ro")))
-        add_error(j, line, "language", "must be pl, en or ro");
+        api_lines_error(&j->in, line, "language", "must be pl, en or ro");
     else
         r->language = language ? language : "";
     const char *submitted;
     if (!optional_string(o, "submitted_at", 64, &submitted) ||
         (submitted && !http_parse_iso_time(submitted, &r->submitted_at)))
-        add_error(j, line, "submitted_at", "must be a time like 2026-01-31T10:00:00Z");
+        api_lines_error(&j->in, line, "submitted_at", "must be a time like 2026-01-31T10:00:00Z");
     else if (r->submitted_at > req->now + 86400)
-        add_error(j, line, "submitted_at", "is in the future");
+        api_lines_error(&j->in, line, "submitted_at", "is in the future");
     const char *touchpoint;
     if (!optional_string(o, "touchpoint", 200, &touchpoint)) {
-        add_error(j, line, "touchpoint", "must be a touchpoint's name");
+        api_lines_error(&j->in, line, "touchpoint", "must be a touchpoint's name");
     } else if (touchpoint) {
         rc = import_refs_touchpoint_find(db, touchpoint, &r->touchpoint_id);
         if (rc)
-            add_error(j, line, "touchpoint", rc == CX_ERR_NOT_FOUND ? "names no touchpoint"
-                                                                     : "cannot be read now");
+            api_lines_error(&j->in, line, "touchpoint",
+                            rc == CX_ERR_NOT_FOUND ? "names no touchpoint" : "cannot be read now");
     }
     const char *customer;
     if (!optional_string(o, "customer", 200, &customer) || (customer && !*customer))
-        add_error(j, line, "customer", "must be the customer's external id");
+        api_lines_error(&j->in, line, "customer", "must be the customer's external id");
 
     /* answers to the other questions, by key */
     json_t *answers = json_object_get(o, "answers");
     if (answers && !json_is_null(answers) && !json_is_object(answers)) {
-        add_error(j, line, "answers", "must be an object of question keys and answers");
+        api_lines_error(&j->in, line, "answers", "must be an object of question keys and answers");
     } else if (answers && json_object_size(answers) > 0) {
         r->answers = arena_alloc(arena, json_object_size(answers) * sizeof *r->answers);
         if (!r->answers) {
-            add_error(j, line, "answers", "cannot be stored (out of memory)");
+            api_lines_error(&j->in, line, "answers", "cannot be stored (out of memory)");
             return false;
         }
         json_object_foreach(answers, key, value)
@@ -413,11 +392,11 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
             buf_t field;
             buf_init(&field, 512);
             buf_printf(&field, "answers.%s", key); /* raw: a field name for JSON */
-            add_error(j, line, arena_strdup(arena, buf_str(&field)), problem);
+            api_lines_error(&j->in, line, arena_strdup(arena, buf_str(&field)), problem);
             buf_free(&field);
         }
     }
-    if (j->nerrors > before)
+    if (j->in.nerrors > before)
         return false;
     /* the customer last: it may be created, and only for a good line */
     if (customer) {
@@ -425,7 +404,7 @@ static bool read_response(db_conn_t *db, responses_job_t *j, json_t *o, size_t l
         if (rc == CX_ERR_NOT_FOUND)
             rc = import_refs_customer_add(db, customer, req->now, &r->customer_id);
         if (rc) {
-            add_error(j, line, "customer", "cannot be stored now");
+            api_lines_error(&j->in, line, "customer", "cannot be stored now");
             return false;
         }
     }
@@ -466,60 +445,45 @@ static json_t *response_json(arena_t *a, const store_response_t *r)
     return o;
 }
 
+/* The answer of a bulk request: how many and their ids. */
+static json_t *responses_bulk_json(const responses_job_t *j)
+{
+    json_t *ids = json_array();
+    for (size_t i = 0; ids && i < j->in.count; i++)
+        json_array_append_new(ids, json_integer(j->ids[i]));
+    return json_pack("{s:I, s:o}", "count", (json_int_t)j->in.count, "ids", ids);
+}
+
 static cx_result responses_write_job(db_conn_t *db, void *arg)
 {
     responses_job_t *j = arg;
     http_request_t *req = j->req;
-    if (j->idempotency_key) {
-        store_idempotent_t earlier;
-        cx_result rc = store_idempotency_get(db, &req->arena, j->idempotency_key, &earlier);
-        if (rc == CX_OK) {
-            if (strcmp(earlier.actor, req->auth.actor) != 0 ||
-                strcmp(earlier.fingerprint, j->fingerprint) != 0) {
-                j->key_conflict = true;
-                return CX_ERR_CONFLICT;
-            }
-            j->replay_status = earlier.status;
-            j->replay_body = earlier.body;
-            return CX_OK;
-        }
-        if (rc != CX_ERR_NOT_FOUND)
-            return rc;
-    }
-    store_response_t *stored = arena_alloc(&req->arena, j->count * sizeof *stored);
-    j->ids = arena_alloc(&req->arena, j->count * sizeof *j->ids);
+    cx_result rc = api_idempotency_check(db, req, &j->idem);
+    if (rc || j->idem.replay_status)
+        return rc;
+    size_t count = j->in.count;
+    store_response_t *stored = arena_alloc(&req->arena, count * sizeof *stored);
+    j->ids = arena_alloc(&req->arena, count * sizeof *j->ids);
     if (!stored || !j->ids)
         return CX_ERR_NOMEM;
-    for (size_t i = 0; i < j->count; i++)
-        read_response(db, j, j->items[i], j->lines[i], &stored[i]);
-    if (j->nerrors)
+    for (size_t i = 0; i < count; i++)
+        read_response(db, j, j->in.objects[i], j->in.lines[i], &stored[i]);
+    if (j->in.nerrors)
         return CX_ERR_INVALID; /* nothing of the request stays */
     /* one response: one statement with RETURNING; many: the bulk inserts
      * the importer uses, several rows per statement (the full-text index
      * is brought up to date once per statement, not once per row) */
-    cx_result wrc = j->count == 1 ? store_response_add(db, &stored[0], &j->ids[0])
-                                  : store_responses_add_many(db, stored, j->count, j->ids);
-    if (wrc)
-        return wrc;
-    for (size_t i = 0; i < j->count; i++)
+    rc = count == 1 ? store_response_add(db, &stored[0], &j->ids[0])
+                    : store_responses_add_many(db, stored, count, j->ids);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < count; i++)
         stored[i].id = j->ids[i];
     j->first = &stored[0];
-    if (j->idempotency_key) {
-        json_t *doc = j->bulk ? NULL : response_json(&req->arena, j->first);
-        if (j->bulk) {
-            json_t *ids = json_array();
-            for (size_t i = 0; ids && i < j->count; i++)
-                json_array_append_new(ids, json_integer(j->ids[i]));
-            doc = json_pack("{s:I, s:o}", "count", (json_int_t)j->count, "ids", ids);
-        }
-        char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    if (j->idem.key) { /* the answer is built twice only for a key */
+        json_t *doc = j->bulk ? responses_bulk_json(j) : response_json(&req->arena, j->first);
+        rc = api_idempotency_save(db, req, &j->idem, 201, doc);
         json_decref(doc);
-        if (!text)
-            return CX_ERR_NOMEM;
-        store_idempotent_t now = {.actor = req->auth.actor, .fingerprint = j->fingerprint,
-                                  .status = 201, .body = text};
-        cx_result rc = store_idempotency_put(db, j->idempotency_key, &now, req->now);
-        free(text);
         if (rc)
             return rc;
     }
@@ -528,119 +492,18 @@ static cx_result responses_write_job(db_conn_t *db, void *arg)
     return CX_OK;
 }
 
-/* Splits an NDJSON body into objects; bad lines go to the job's errors. */
-static cx_result parse_lines(responses_job_t *j)
-{
-    http_request_t *req = j->req;
-    size_t capacity = 64;
-    j->items = arena_alloc(&req->arena, capacity * sizeof *j->items);
-    j->lines = arena_alloc(&req->arena, capacity * sizeof *j->lines);
-    if (!j->items || !j->lines)
-        return CX_ERR_NOMEM;
-    const char *p = req->body, *end = req->body + req->body_len;
-    for (size_t line = 1; p < end; line++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        const char *next = nl ? nl + 1 : end;
-        if (strspn(p, " \t\r") >= len) { /* blank lines are allowed */
-            p = next;
-            continue;
-        }
-        if (j->count == RESPONSES_BULK_MAX)
-            return http_fail(req, CX_ERR_TOO_LARGE, NULL,
-                             "at most 10000 responses in one request");
-        json_error_t err;
-        json_t *o = json_loadb(p, len, JSON_REJECT_DUPLICATES, &err);
-        if (!json_is_object(o)) {
-            add_error(j, line, NULL, o ? "is not a JSON object" : "is not valid JSON");
-            json_decref(o);
-        } else {
-            if (j->count == capacity) {
-                json_t **items = arena_alloc(&req->arena, capacity * 2 * sizeof *items);
-                size_t *lines = arena_alloc(&req->arena, capacity * 2 * sizeof *lines);
-                if (!items || !lines) {
-                    json_decref(o);
-                    return CX_ERR_NOMEM;
-                }
-                memcpy(items, j->items, capacity * sizeof *items);
-                memcpy(lines, j->lines, capacity * sizeof *lines);
-                j->items = items;
-                j->lines = lines;
-                capacity *= 2;
-            }
-            j->items[j->count] = o;
-            j->lines[j->count++] = line;
-        }
-        p = next;
-    }
-    return CX_OK;
-}
-
-static int error_line_order(const void *a, const void *b)
-{
-    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
-    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
-    return (x > y) - (x < y);
-}
-
-/* 400 with every bad line in line order (the single-object form names its
- * field). */
-static cx_result fail_lines(responses_job_t *j, http_response_t *res)
-{
-    size_t n = json_array_size(j->errors);
-    json_t **sorted = arena_alloc(&j->req->arena, (n ? n : 1) * sizeof *sorted);
-    if (!sorted)
-        return CX_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++)
-        sorted[i] = json_incref(json_array_get(j->errors, i));
-    qsort(sorted, n, sizeof *sorted, error_line_order); /* stable enough: one line's errors keep their kind */
-    json_array_clear(j->errors);
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(j->errors, sorted[i]);
-    http_request_t *req = j->req;
-    if (!j->bulk && json_array_size(j->errors) == 1) {
-        json_t *e = json_array_get(j->errors, 0);
-        const char *field = json_string_value(json_object_get(e, "field"));
-        const char *message = json_string_value(json_object_get(e, "message"));
-        buf_t m;
-        buf_init(&m, 2048);
-        buf_printf(&m, "%s %s", field ? field : "the body", message); /* raw: JSON message */
-        const char *text = arena_strdup(&req->arena, buf_str(&m));
-        buf_free(&m);
-        return http_fail(req, CX_ERR_INVALID, field ? arena_strdup(&req->arena, field) : NULL,
-                         text);
-    }
-    buf_t m;
-    buf_init(&m, 256);
-    buf_printf(&m, "%zu error(s) in the request; nothing was stored", j->nerrors);
-    json_t *doc = json_pack("{s:{s:s, s:s, s:O}}", "error", "code", "invalid_input", "message",
-                            buf_str(&m), "lines", j->errors);
-    buf_free(&m);
-    if (!doc)
-        return CX_ERR_NOMEM;
-    return http_json(req, res, 400, doc);
-}
-
 /* The answer once the write is done (rc is what the write returned). */
 static cx_result responses_answer(responses_job_t *j, http_response_t *res, cx_result rc)
 {
     http_request_t *req = j->req;
-    if (j->nerrors && (!rc || rc == CX_ERR_INVALID))
-        rc = fail_lines(j, res);
-    else if (rc == CX_ERR_CONFLICT && j->key_conflict)
-        rc = http_fail(req, CX_ERR_CONFLICT, "Idempotency-Key",
-                       "was used before with a different request");
-    else if (!rc && j->replay_status) {
-        json_t *doc = json_loads(j->replay_body, 0, NULL);
-        http_set_header(req, res, "Idempotent-Replayed", "true");
-        rc = doc ? http_json(req, res, j->replay_status, doc) : CX_ERR_INTERNAL;
+    if (j->in.nerrors && (!rc || rc == CX_ERR_INVALID))
+        rc = api_lines_fail(req, res, &j->in, !j->bulk && json_array_size(j->in.errors) == 1);
+    else if (api_idempotency_answer(req, res, &j->idem, &rc)) {
+        /* the 409 of a reused key, or the earlier answer again */
     } else if (!rc) {
         json_t *doc;
         if (j->bulk) {
-            json_t *ids = json_array();
-            for (size_t i = 0; ids && i < j->count; i++)
-                json_array_append_new(ids, json_integer(j->ids[i]));
-            doc = json_pack("{s:I, s:o}", "count", (json_int_t)j->count, "ids", ids);
+            doc = responses_bulk_json(j);
         } else {
             char location[64];
             snprintf(location, sizeof location, "/api/v1/responses/%lld", (long long)j->ids[0]);
@@ -649,16 +512,14 @@ static cx_result responses_answer(responses_job_t *j, http_response_t *res, cx_r
         }
         rc = doc ? http_json(req, res, 201, doc) : CX_ERR_NOMEM;
     }
-    for (size_t i = 0; i < j->count; i++)
-        json_decref(j->items[i]);
-    json_decref(j->errors);
+    api_lines_free(&j->in);
     return rc;
 }
 
 /* New rows the engine must load before the answer (not for a replay). */
 static bool responses_need_engine(const responses_job_t *j, cx_result rc)
 {
-    return rc == CX_OK && !j->replay_status;
+    return rc == CX_OK && !j->idem.replay_status;
 }
 
 /* The deferred path: the writer thread committed the batch (write_done),
@@ -693,59 +554,28 @@ static cx_result responses_resume(http_request_t *req, http_response_t *res, voi
 
 cx_result api_responses_create(http_request_t *req, http_response_t *res)
 {
-    if (!req->body || req->body_len == 0)
-        return http_fail(req, CX_ERR_INVALID, NULL,
-                         "the body must be a JSON object, or NDJSON: one object per line");
     const char *type = http_header(req, "Content-Type");
     /* in the request's arena: a deferred answer outlives this call */
     responses_job_t *jp = arena_alloc(&req->arena, sizeof *jp);
     if (!jp)
         return CX_ERR_NOMEM;
-    responses_job_t job = {.req = req, .errors = json_array()};
+    responses_job_t job = {.req = req};
     job.bulk = type && strncmp(type, "application/x-ndjson", 20) == 0;
-    if (!job.errors)
-        return CX_ERR_NOMEM;
-    const char *key = http_header(req, "Idempotency-Key");
-    if (key) {
-        if (!*key || strlen(key) > RESPONSES_KEY_MAX) {
-            json_decref(job.errors);
-            return http_fail(req, CX_ERR_INVALID, "Idempotency-Key",
-                             "must be 1 to 200 characters");
-        }
-        job.idempotency_key = key;
-        secret_token_hash(req->body, job.fingerprint);
-    }
-    cx_result rc;
-    if (job.bulk) {
-        rc = parse_lines(&job);
-    } else {
-        json_error_t err;
-        json_t *o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
-        job.items = arena_alloc(&req->arena, sizeof *job.items);
-        job.lines = arena_alloc(&req->arena, sizeof *job.lines);
-        rc = job.items && job.lines ? CX_OK : CX_ERR_NOMEM;
-        if (!rc && !json_is_object(o)) {
-            json_decref(o);
-            json_decref(job.errors);
-            return http_fail(req, CX_ERR_INVALID, NULL,
-                             "the body must be a JSON object (for many, send NDJSON with "
-                             "Content-Type application/x-ndjson)");
-        }
-        if (!rc) {
-            job.items[0] = o;
-            job.lines[0] = 1;
-            job.count = 1;
-        } else {
-            json_decref(o);
-        }
-    }
+    /* an empty body is answered (by api_lines_parse) before a bad key;
+     * the fingerprint is the body alone, as for the keys stored before */
+    cx_result rc = req->body && req->body_len ? api_idempotency_read(req, NULL, &job.idem) : CX_OK;
+    if (rc)
+        return rc;
+    rc = api_lines_init(&job.in);
+    if (!rc)
+        rc = api_lines_parse(req, &job.in, job.bulk, "response", "responses");
+    /* from here on only jp is used: it owns the objects and the errors,
+     * which responses_answer frees once */
     *jp = job;
-    if (!rc && jp->count == 0 && !jp->nerrors)
-        rc = http_fail(req, CX_ERR_INVALID, NULL, "the body holds no response");
     /* lines that parsed are checked too, so one answer names every bad
      * line; the write joins a group commit without holding this thread */
-    if (!rc && jp->count > 0) {
-        rc = jp->count >= RESPONSES_LARGE
+    if (!rc && jp->in.count > 0) {
+        rc = jp->in.count >= RESPONSES_LARGE
                  ? store_write_async_large(req->store, responses_write_job, jp,
                                            responses_write_done, jp)
                  : store_write_async(req->store, responses_write_job, jp, responses_write_done,
@@ -901,14 +731,9 @@ cx_result api_responses_list(http_request_t *req, http_response_t *res)
                                         "customer",  "from",       "to",      "score_min",
                                         "score_max", "limit",      "cursor",
                                         "q"};
-    for (size_t i = 0; i < req->query.count; i++) {
-        bool ok = false;
-        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-            ok = ok || strcmp(req->query.items[i].name, known[k]) == 0;
-        if (!ok)
-            return http_fail(req, CX_ERR_INVALID, arena_strdup(&req->arena, req->query.items[i].name),
-                             "is not a known parameter");
-    }
+    cx_result rc = api_query_known(req, known, sizeof known / sizeof known[0]);
+    if (rc)
+        return rc;
     response_list_job_t job = {.req = req, .survey = http_query(req, "survey")};
     store_response_filter_t *f = &job.filter;
     f->touchpoint = http_query(req, "touchpoint");
@@ -934,11 +759,8 @@ cx_result api_responses_list(http_request_t *req, http_response_t *res)
         f->has_score_max = true;
         f->score_max = (int)v;
     }
-    if ((text = http_query(req, "limit"))) {
-        if (!small_int(text, 1, RESPONSES_PAGE_MAX, &v))
-            return http_fail(req, CX_ERR_INVALID, "limit", "must be from 1 to 1000");
-        f->limit = (int)v;
-    }
+    if ((rc = api_query_limit(req, RESPONSES_PAGE_MAX, &f->limit)))
+        return rc;
     if ((text = http_query(req, "q"))) {
         if (strlen(text) > 500)
             return http_fail(req, CX_ERR_INVALID, "q", "is too long (at most 500 bytes)");
@@ -947,14 +769,9 @@ cx_result api_responses_list(http_request_t *req, http_response_t *res)
         if (qrc)
             return qrc;
     }
-    if ((text = http_query(req, "cursor"))) {
-        char *end;
-        long long c = strtoll(text, &end, 10);
-        if (!*text || *end || c <= 0)
-            return http_fail(req, CX_ERR_INVALID, "cursor", "is not a cursor this API gave");
-        f->before_id = c;
-    }
-    cx_result rc = store_read(req->store, response_list_job, &job);
+    if ((rc = api_query_id_cursor(req, &f->before_id)))
+        return rc;
+    rc = store_read(req->store, response_list_job, &job);
     if (rc == CX_ERR_INVALID && job.no_survey)
         return http_fail(req, rc, "survey", "names no survey");
     if (rc)
@@ -965,12 +782,6 @@ cx_result api_responses_list(http_request_t *req, http_response_t *res)
     json_t *doc = json_pack("{s:o}", "responses", list);
     if (!doc)
         return CX_ERR_NOMEM;
-    if (job.count == (size_t)f->limit && job.count > 0) {
-        char cursor[32];
-        snprintf(cursor, sizeof cursor, "%lld", (long long)job.ids[job.count - 1]);
-        json_object_set_new(doc, "next_cursor", json_string(cursor));
-    } else {
-        json_object_set_new(doc, "next_cursor", json_null());
-    }
+    api_next_id_cursor(doc, job.count, f->limit, job.count ? job.ids[job.count - 1] : 0);
     return http_json(req, res, 200, doc);
 }
