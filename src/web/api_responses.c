@@ -588,15 +588,6 @@ cx_result api_responses_create(http_request_t *req, http_response_t *res)
     return responses_answer(jp, res, rc);
 }
 
-/* The id in the path; 0 when it is not a positive number. */
-static int64_t path_id(http_request_t *req)
-{
-    const char *text = http_param(req, "id");
-    char *end;
-    long long id = text ? strtoll(text, &end, 10) : 0;
-    return text && !*end && id > 0 ? (int64_t)id : 0;
-}
-
 typedef struct response_get_job {
     http_request_t *req;
     int64_t id;
@@ -611,7 +602,7 @@ static cx_result response_get_job(db_conn_t *db, void *arg)
 
 cx_result api_responses_get(http_request_t *req, http_response_t *res)
 {
-    int64_t id = path_id(req);
+    int64_t id = http_param_id(req, "id");
     if (!id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such response");
     response_get_job_t job = {.req = req, .id = id};
@@ -643,7 +634,7 @@ static cx_result response_delete_job(db_conn_t *db, void *arg)
 
 cx_result api_responses_delete(http_request_t *req, http_response_t *res)
 {
-    response_delete_job_t job = {.req = req, .id = path_id(req)};
+    response_delete_job_t job = {.req = req, .id = http_param_id(req, "id")};
     if (!job.id)
         return http_fail(req, CX_ERR_NOT_FOUND, NULL, "no such response");
     cx_result rc = store_write(req->store, response_delete_job, &job);
