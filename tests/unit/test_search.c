@@ -257,7 +257,9 @@ static cx_result change_job(db_conn_t *db, void *arg)
     if (!rc)
         rc = exec_id(db, "DELETE FROM feedback_items WHERE id = ?", j->fids[7]);
     if (!rc) /* the newest feedback item goes, and its id comes back */
-        rc = exec_id(db, "DELETE FROM feedback_items WHERE id = (SELECT max(id) FROM feedback_items)",
+        rc = exec_id(db,
+                     "DELETE FROM feedback_items"
+                     " WHERE id = (SELECT max(id) FROM feedback_items) AND ? = 0",
                      0);
     store_feedback_t f = {.source = "review", .title = "nowy", .text = "odzyskany czarli",
                           .received_at = 5, .created_at = 5};
