@@ -307,6 +307,33 @@ static void batch_done(void *arg, cx_result rc)
     pthread_mutex_unlock(&slot->w->lock);
 }
 
+/* Holds the writer until the test has queued the jobs that must share the
+ * next batch. */
+typedef struct gate {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool entered, open;
+} gate_t;
+
+static cx_result gate_job(db_conn_t *db, void *arg)
+{
+    (void)db;
+    gate_t *g = arg;
+    pthread_mutex_lock(&g->lock);
+    g->entered = true;
+    pthread_cond_broadcast(&g->cond);
+    while (!g->open)
+        pthread_cond_wait(&g->cond, &g->lock);
+    pthread_mutex_unlock(&g->lock);
+    return CX_OK;
+}
+
+static void gate_done(void *arg, cx_result rc)
+{
+    (void)arg;
+    (void)rc;
+}
+
 typedef struct check_job {
     int64_t mismatches, matches;
     int64_t r_mark, f_mark, r_max, f_max;
@@ -418,17 +445,36 @@ Test(search, new_rows_are_indexed_once_per_transaction)
                                .fail = i == 0 || i == 3, .rids = rids, .fids = fids};
         slots[i] = (batch_slot_t){.w = &w, .i = i};
     }
+    gate_t g = {.entered = false, .open = false};
+    pthread_mutex_init(&g.lock, NULL);
+    pthread_cond_init(&g.cond, NULL);
+    cr_assert_eq(store_write_async(s, gate_job, &g, gate_done, NULL), CX_OK);
+    pthread_mutex_lock(&g.lock);
+    while (!g.entered) /* the writer runs the gate: what follows waits */
+        pthread_cond_wait(&g.cond, &g.lock);
+    pthread_mutex_unlock(&g.lock);
     pthread_mutex_lock(&w.lock);
     for (int i = 0; i < 6; i++) {
         cr_assert_eq(store_write_async(s, many_job, &jobs[i], batch_done, &slots[i]), CX_OK);
         w.pending++;
     }
+    pthread_mutex_lock(&g.lock);
+    g.open = true;
+    pthread_cond_broadcast(&g.cond);
+    pthread_mutex_unlock(&g.lock);
     while (w.pending > 0)
         pthread_cond_wait(&w.cond, &w.lock);
     pthread_mutex_unlock(&w.lock);
     for (int i = 0; i < 6; i++)
         cr_assert_eq(w.rcs[i], i == 0 || i == 3 ? CX_ERR_INVALID : CX_OK, "job %d", i);
+    store_stats_t stats;
+    store_get_stats(s, &stats);
+    cr_assert_geq(stats.largest_batch, 6, "the six jobs shared a commit");
+    pthread_mutex_destroy(&g.lock);
+    pthread_cond_destroy(&g.cond);
     expect_index_equals_rebuild(s, "one batch");
+    pthread_mutex_destroy(&w.lock);
+    pthread_cond_destroy(&w.cond);
 
     /* the rows of the batch, now indexed, change and go; an erasure */
     change_job_t ch2 = {.rids = rids + 80, .fids = fids + 80, .survey = survey};
