@@ -12,7 +12,9 @@
  * while the previous batch was committing, runs each under a savepoint
  * (but the first that succeeds, see writer_run_batch) and commits once.
  * Callers are woken (or called back, store_write_async) only after that
- * COMMIT returned, so an acknowledged write is on disk.
+ * COMMIT returned, so an acknowledged write is on disk. Just before the
+ * COMMIT the writer runs the store's pre-commit steps (store_pre_commit:
+ * the full-text indexing of new rows), once per transaction.
  *
  * Threads: one writer thread owns the write connection. Read connections
  * are pooled; each is used by one thread at a time (SQLITE_OPEN_NOMUTEX).
@@ -500,6 +502,21 @@ static int conn_run(db_conn_t *db, const char *sql)
 
 /* ---- the store: writer thread, read pool ------------------------------- */
 
+/* Work done once per writer transaction, after its jobs and before its
+ * COMMIT: what would cost much more per statement (search.h: FTS5 writes
+ * a segment per statement). A step whose tables an older schema version
+ * lacks says so through ready, asked once at open; a failing step fails
+ * the whole batch. */
+typedef struct store_pre_commit_step {
+    bool (*ready)(db_conn_t *db);
+    cx_result (*run)(db_conn_t *db);
+} store_pre_commit_step_t;
+
+static const store_pre_commit_step_t store_pre_commit[] = {
+    {search_index_ready, search_index_pending},
+};
+#define STORE_PRE_COMMIT_COUNT (sizeof store_pre_commit / sizeof store_pre_commit[0])
+
 typedef struct write_job {
     store_job_fn fn;
     void *arg;
@@ -517,6 +534,7 @@ struct store {
     char *path;
     db_conn_t *writer;
     int max_batch;
+    bool pre_commit_on[STORE_PRE_COMMIT_COUNT]; /* the step's ready said yes */
 
     pthread_t writer_thread;
     pthread_mutex_t lock;       /* queue, stats and shutdown flag */
@@ -629,7 +647,12 @@ static void writer_run_batch(store_t *s, write_job_t *batch)
         }
         conn_run(db, "RELEASE job");
     }
-    if (began && conn_run(db, "COMMIT") != SQLITE_OK) {
+    /* after every job, so each step sees the batch's final rows; a batch
+     * whose jobs all failed changed nothing and needs none */
+    bool failed = false;
+    for (size_t i = 0; began && kept && !failed && i < STORE_PRE_COMMIT_COUNT; i++)
+        failed = s->pre_commit_on[i] && store_pre_commit[i].run(db) != CX_OK;
+    if (began && (failed || conn_run(db, "COMMIT") != SQLITE_OK)) {
         conn_run(db, "ROLLBACK");
         conn_forget(db);
         for (write_job_t *j = batch; j; j = j->next)
@@ -853,6 +876,8 @@ cx_result store_open(const store_options_t *opt, store_t **out, char *errbuf, si
         store_free(s);
         return rc;
     }
+    for (size_t i = 0; i < STORE_PRE_COMMIT_COUNT; i++)
+        s->pre_commit_on[i] = store_pre_commit[i].ready(s->writer);
     s->nreaders = opt->readers > 0 ? opt->readers : 8;
     s->readers = calloc((size_t)s->nreaders, sizeof *s->readers);
     s->idle = calloc((size_t)s->nreaders, sizeof *s->idle);

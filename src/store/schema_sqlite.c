@@ -418,6 +418,68 @@ static const char migration_7_invitation_sending[] =
     "CREATE INDEX invitations_survey_customer ON invitations(survey_id, customer_id, created_at);"
     "CREATE INDEX invitations_status ON invitations(status, survey_id);";
 
+/* Full-text indexing once per transaction instead of once per statement
+ * (search.h): FTS5 writes its pending words as a new segment at every
+ * statement's savepoint, so a trigger that indexed each inserted row made
+ * every single-row INSERT write (and later merge) a segment of its own.
+ * New rows are now indexed by the writer just before each COMMIT: every
+ * row above the mark kept in search_state, which then moves up. The
+ * triggers stay only for rows at or below the mark (already indexed):
+ * FTS5 must never be told to delete a row it was not given, and a row
+ * above the mark is indexed later with whatever text it has by then. An
+ * insert at or below the mark (an id chosen by an import, or a
+ * feedback_items id reused after the newest row was deleted) is indexed
+ * at once. Migration 5 indexed every existing row, so the marks start at
+ * the largest ids. */
+static const char migration_8_search_per_commit[] =
+    "DROP TRIGGER responses_fts_insert;"
+    "DROP TRIGGER responses_fts_delete;"
+    "DROP TRIGGER responses_fts_update;"
+    "DROP TRIGGER feedback_fts_insert;"
+    "DROP TRIGGER feedback_fts_delete;"
+    "DROP TRIGGER feedback_fts_update;"
+    "CREATE TABLE search_state ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  responses_mark INTEGER NOT NULL,"
+    "  feedback_mark INTEGER NOT NULL"
+    ");"
+    "INSERT INTO search_state (id, responses_mark, feedback_mark) VALUES (1,"
+    "  (SELECT coalesce(max(id), 0) FROM responses),"
+    "  (SELECT coalesce(max(id), 0) FROM feedback_items));"
+    "CREATE TRIGGER responses_fts_insert AFTER INSERT ON responses"
+    "  WHEN new.comment IS NOT NULL"
+    "   AND new.id <= (SELECT responses_mark FROM search_state) BEGIN"
+    "  INSERT INTO responses_fts (rowid, comment) VALUES (new.id, new.comment);"
+    "END;"
+    "CREATE TRIGGER responses_fts_delete AFTER DELETE ON responses"
+    "  WHEN old.comment IS NOT NULL"
+    "   AND old.id <= (SELECT responses_mark FROM search_state) BEGIN"
+    "  INSERT INTO responses_fts (responses_fts, rowid, comment)"
+    "    VALUES ('delete', old.id, old.comment);"
+    "END;"
+    "CREATE TRIGGER responses_fts_update AFTER UPDATE OF comment ON responses"
+    "  WHEN old.id <= (SELECT responses_mark FROM search_state) BEGIN"
+    "  INSERT INTO responses_fts (responses_fts, rowid, comment)"
+    "    SELECT 'delete', old.id, old.comment WHERE old.comment IS NOT NULL;"
+    "  INSERT INTO responses_fts (rowid, comment)"
+    "    SELECT new.id, new.comment WHERE new.comment IS NOT NULL;"
+    "END;"
+    "CREATE TRIGGER feedback_fts_insert AFTER INSERT ON feedback_items"
+    "  WHEN new.id <= (SELECT feedback_mark FROM search_state) BEGIN"
+    "  INSERT INTO feedback_fts (rowid, title, text) VALUES (new.id, new.title, new.text);"
+    "END;"
+    "CREATE TRIGGER feedback_fts_delete AFTER DELETE ON feedback_items"
+    "  WHEN old.id <= (SELECT feedback_mark FROM search_state) BEGIN"
+    "  INSERT INTO feedback_fts (feedback_fts, rowid, title, text)"
+    "    VALUES ('delete', old.id, old.title, old.text);"
+    "END;"
+    "CREATE TRIGGER feedback_fts_update AFTER UPDATE OF title, text ON feedback_items"
+    "  WHEN old.id <= (SELECT feedback_mark FROM search_state) BEGIN"
+    "  INSERT INTO feedback_fts (feedback_fts, rowid, title, text)"
+    "    VALUES ('delete', old.id, old.title, old.text);"
+    "  INSERT INTO feedback_fts (rowid, title, text) VALUES (new.id, new.title, new.text);"
+    "END;";
+
 static const char *const sqlite_migrations[] = {
     migration_1_accounts,
     migration_2_domain,
@@ -426,6 +488,7 @@ static const char *const sqlite_migrations[] = {
     migration_5_search,
     migration_6_import_uploads,
     migration_7_invitation_sending,
+    migration_8_search_per_commit,
 };
 
 int schema_migration_count(void)

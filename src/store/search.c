@@ -1,10 +1,13 @@
 /*
- * search.c — folding and safe FTS5 MATCH queries (see search.h); the
- * tokenizer that applies the folding inside SQLite is in db_sqlite.c.
+ * search.c — folding, safe FTS5 MATCH queries and the indexing of new
+ * rows before each commit (see search.h); the tokenizer that applies the
+ * folding inside SQLite is in db_sqlite.c.
  *
  * Relies on utf8proc for case folding, decomposition and character
- * classes. Pure computation: no SQL. Must never produce a query built
- * from anything but quoted words.
+ * classes, and on the search migrations (responses_fts, feedback_fts,
+ * search_state). Must never produce a query built from anything but
+ * quoted words, and never index a row twice: FTS5 cannot tell, and a
+ * row indexed twice can no longer be removed cleanly.
  */
 #include "store/search.h"
 
@@ -130,5 +133,67 @@ cx_result search_match_query(arena_t *arena, const char *text, const char **out)
             rc = CX_ERR_NOMEM;
     }
     buf_free(&q);
+    return rc;
+}
+
+bool search_index_ready(db_conn_t *db)
+{
+    int64_t n = 0;
+    db_stmt_t *st = db_prepare(
+        db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'search_state'");
+    return st && db_query_int(st, &n) == CX_OK && n == 1;
+}
+
+/* Rows (mark, newest] of one table go into its index, then the mark
+ * moves. The newest id bounds the range so that the mark says exactly
+ * what was indexed. */
+static cx_result search_index_range(db_conn_t *db, db_stmt_t *ins, db_stmt_t *move, int64_t mark,
+                                    int64_t newest)
+{
+    if (!ins || !move)
+        return CX_ERR_STORE;
+    db_bind_int(ins, 1, mark);
+    db_bind_int(ins, 2, newest);
+    cx_result rc = db_exec_stmt(ins);
+    if (rc)
+        return CX_ERR_STORE;
+    db_bind_int(move, 1, newest);
+    return db_exec_changed(db, move) ? CX_ERR_STORE : CX_OK;
+}
+
+cx_result search_index_pending(db_conn_t *db)
+{
+    /* one read per commit: a commit without new rows writes nothing */
+    db_stmt_t *st = db_prepare(db, "SELECT responses_mark,"
+                                   " coalesce((SELECT max(id) FROM responses), 0),"
+                                   " feedback_mark,"
+                                   " coalesce((SELECT max(id) FROM feedback_items), 0)"
+                                   " FROM search_state WHERE id = 1");
+    if (!st)
+        return CX_ERR_STORE;
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        return CX_ERR_STORE;
+    }
+    int64_t r_mark = db_column_int(st, 0), r_newest = db_column_int(st, 1);
+    int64_t f_mark = db_column_int(st, 2), f_newest = db_column_int(st, 3);
+    db_done(st);
+    cx_result rc = CX_OK;
+    if (r_newest > r_mark)
+        rc = search_index_range(
+            db,
+            db_prepare(db, "INSERT INTO responses_fts (rowid, comment)"
+                           " SELECT id, comment FROM responses"
+                           " WHERE id > ? AND id <= ? AND comment IS NOT NULL"),
+            db_prepare(db, "UPDATE search_state SET responses_mark = ? WHERE id = 1"), r_mark,
+            r_newest);
+    if (!rc && f_newest > f_mark)
+        rc = search_index_range(
+            db,
+            db_prepare(db, "INSERT INTO feedback_fts (rowid, title, text)"
+                           " SELECT id, title, text FROM feedback_items"
+                           " WHERE id > ? AND id <= ?"),
+            db_prepare(db, "UPDATE search_state SET feedback_mark = ? WHERE id = 1"), f_mark,
+            f_newest);
     return rc;
 }

@@ -17,16 +17,26 @@
  * the index in sync stay plain SQL. A connection of another process
  * without it (the sqlite3 shell) cannot write to an indexed table.
  *
+ * New rows are indexed once per writer transaction, not by a trigger per
+ * row: search_index_pending runs just before every COMMIT of the store's
+ * writer (db_sqlite.c keeps the list of such steps) and indexes every row
+ * above the marks kept in the table search_state. Triggers keep already
+ * indexed rows (at or below the mark) in step on update and delete. The
+ * index is therefore current at every COMMIT of a cxloop writer: a search
+ * after a write that returned CX_OK finds it.
+ *
  * User text never reaches FTS5 as query syntax: search_match_query keeps
  * only the words, quotes each one, and marks the last as a prefix.
  */
 #ifndef CX_STORE_SEARCH_H
 #define CX_STORE_SEARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/arena.h"
 #include "core/result.h"
+#include "store/db.h"
 
 /* Folds the UTF-8 text in[0..n) into out (at most cap bytes, not
  * terminated). Returns the folded length, or -1 when it does not fit or
@@ -40,6 +50,17 @@ int search_fold(const char *in, size_t n, char *out, size_t cap);
  * SEARCH_MAX_WORDS words are kept. *out lives in the arena. */
 #define SEARCH_MAX_WORDS 16
 cx_result search_match_query(arena_t *arena, const char *text, const char **out);
+
+/* Whether the database keeps the marks of search_index_pending (a
+ * database left at an older schema version, in tests, does not). Asked
+ * once when the store opens, after the migrations. */
+bool search_index_ready(db_conn_t *db);
+
+/* Indexes the responses and feedback items added above the marks and
+ * moves the marks up to the newest rows. Run by the writer inside its
+ * transaction, after the batch's jobs and before COMMIT; writes nothing
+ * when no row was added. CX_ERR_STORE makes the whole batch fail. */
+cx_result search_index_pending(db_conn_t *db);
 
 /* Marks snippet() puts around matched words in the text it returns (the
  * page escapes everything between them, see search_snippet_html in the

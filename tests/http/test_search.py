@@ -166,3 +166,56 @@ def test_feedback_list_filters_and_errors(srv):
     harness.api_error(api.get("/api/v1/feedback", params={"nope": "1"}), 400, "invalid_input", "nope")
     got = srv.api(role="viewer").get("/api/v1/feedback")
     assert got.status_code == 403
+
+
+def test_text_is_searchable_as_soon_as_a_write_is_answered(srv, tmp_path):
+    """The index is brought up to date before every commit: a comment that
+    arrives on completion of a widget response (an update of a row written
+    in an earlier transaction), a response added by another process (the
+    CLI) and an erasure are all seen by the next search."""
+    import sqlite3
+    import requests
+    sid = int(harness.run_ok(["survey", "create", "--db", srv.db, "--kind", "nps", "--name",
+                              "Pelikan widget", "--lang", "pl,en"]).stdout.strip())
+    con = sqlite3.connect(srv.db, timeout=30)
+    try:
+        slug = con.execute("SELECT slug FROM surveys WHERE id = ?", (sid,)).fetchone()[0]
+        con.execute("UPDATE surveys SET allowed_origins = ? WHERE id = ?",
+                    ("http://localhost:8123", sid))
+        con.commit()
+    finally:
+        con.close()
+    h = {"Origin": "http://localhost:8123"}
+    first = requests.post(srv.url("/s/%s/widget" % slug), json={"score": 4, "lang": "en"},
+                          headers=h, timeout=30)
+    assert first.status_code == 201, first.text
+    assert comments(srv, "pelikan") == set()
+    done = requests.post(srv.url("/s/%s/widget" % slug),
+                         json={"token": first.json()["token"], "comment": "Pelikan z widżetu"},
+                         headers=h, timeout=30)
+    assert done.status_code == 200, done.text
+    assert comments(srv, "pelikan") == {"Pelikan z widżetu"}
+
+    api = srv.api(role="manager")
+    got = api.post("/api/v1/responses", {"survey": "nps-relacja", "score": 2,
+                                         "comment": "Pelikany drugi raz", "customer": "SRCH-E",
+                                         "submitted_at": "2026-10-20T11:00:00Z"})
+    assert got.status_code == 201, got.text
+    assert comments(srv, "pelikan") == {"Pelikan z widżetu", "Pelikany drugi raz"}
+    erased = requests.post(srv.url("/api/v1/customers/ext:SRCH-E/erase"), timeout=30,
+                           headers={"Authorization": "Bearer " + srv.key("admin")})
+    assert erased.status_code == 200, erased.text
+    assert comments(srv, "pelikan") == {"Pelikan z widżetu"}
+    # a CLI import, another process with its own writer, indexes its rows
+    # before its own commit
+    csv = tmp_path / "pelikan.csv"
+    csv.write_text("submitted_at,score,comment\n2024-03-01,9,Pelikan z importu\n",
+                   encoding="utf-8")
+    harness.run_ok(["import", "responses", "--db", srv.db, "--survey", str(sid), str(csv)])
+    assert comments(srv, "pelikan") == {"Pelikan z widżetu", "Pelikan z importu"}
+    got = api.post("/api/v1/feedback", {"source": "review", "title": "Pelikan",
+                                        "text": "Trzecia wzmianka",
+                                        "received_at": "2026-10-18T09:00:00Z"})
+    assert got.status_code == 201, got.text
+    found = search(srv, "pelikan trzecia", path="/api/v1/feedback")
+    assert [f["title"] for f in found["feedback"]] == ["Pelikan"], found

@@ -1,15 +1,19 @@
 /*
  * test_search.c — full-text search: the folding (Polish ł, Romanian
  * comma and cedilla forms, case), the safe query builder (hostile input is
- * only words), and the index kept in step by the triggers on insert,
- * update (an erasure sets the comment to NULL) and delete.
+ * only words), and the index kept in step on insert (once per writer
+ * transaction, before COMMIT), update (an erasure sets the comment to
+ * NULL) and delete, for rows indexed already and rows not yet indexed.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/arena.h"
 #include "store/browse.h"
 #include "store/db.h"
+#include "store/feedback.h"
 #include "store/responses.h"
 #include "store/search.h"
 #include "store/surveys.h"
@@ -151,6 +155,338 @@ Test(search, the_migration_indexes_rows_that_exist_already)
     cr_assert_eq(store_write(s, write_job, &j), CX_OK);
     cr_assert_eq(store_read(s, count_job, &j), CX_OK);
     cr_assert_eq(j.n, 0);
+    store_close(s);
+    test_db_remove(&t);
+}
+
+/* ---- indexing once per transaction: the index equals a full rebuild ---- */
+
+static const char *const words[] = {"alfa", "bravo", "czarli", "delta", "echo", "foxtrot"};
+#define NWORDS (sizeof words / sizeof words[0])
+
+typedef struct many_job {
+    int64_t survey;
+    int first, n;     /* responses and feedback numbered first..first+n-1 */
+    bool fail;        /* write, then fail: nothing may stay indexed */
+    int64_t *rids, *fids; /* ids by number */
+} many_job_t;
+
+static void comment_for(int k, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s i %s nr%d", words[k % NWORDS], words[(k * 7 + 3) % NWORDS], k);
+}
+
+static cx_result exec_id(db_conn_t *db, const char *sql, int64_t id)
+{
+    db_stmt_t *st = db_prepare(db, sql);
+    db_bind_int(st, 1, id);
+    return db_exec_stmt(st);
+}
+
+static cx_result set_comment(db_conn_t *db, int64_t id, const char *comment)
+{
+    db_stmt_t *st = db_prepare(db, "UPDATE responses SET comment = ? WHERE id = ?");
+    db_bind_text(st, 1, comment);
+    db_bind_int(st, 2, id);
+    return db_exec_stmt(st);
+}
+
+static cx_result set_feedback_text(db_conn_t *db, int64_t id, const char *text)
+{
+    db_stmt_t *st = db_prepare(db, "UPDATE feedback_items SET text = ? WHERE id = ?");
+    db_bind_text(st, 1, text);
+    db_bind_int(st, 2, id);
+    return db_exec_stmt(st);
+}
+
+/* Inserts n responses (every fifth without a comment) and n feedback
+ * items, then, inside the same transaction (above the mark), changes,
+ * erases and deletes some of them. */
+static cx_result many_job(db_conn_t *db, void *arg)
+{
+    many_job_t *j = arg;
+    char text[64];
+    for (int k = j->first; k < j->first + j->n; k++) {
+        comment_for(k, text, sizeof text);
+        store_response_t r = {.survey_id = j->survey, .submitted_at = 10 + k, .created_at = 10,
+                              .comment = k % 5 == 4 ? NULL : text};
+        cx_result rc = store_response_add(db, &r, &j->rids[k]);
+        store_feedback_t f = {.source = "complaint", .title = words[k % NWORDS], .text = text,
+                              .received_at = 10 + k, .created_at = 10};
+        if (!rc)
+            rc = store_feedback_add(db, &f, &j->fids[k]);
+        if (rc)
+            return rc;
+    }
+    int a = j->first;
+    cx_result rc = set_comment(db, j->rids[a], "zmieniony delta");
+    if (!rc)
+        rc = set_comment(db, j->rids[a + 1], NULL); /* erased */
+    if (!rc)
+        rc = set_comment(db, j->rids[a + 4], "dopisany echo"); /* had none */
+    if (!rc)
+        rc = exec_id(db, "DELETE FROM responses WHERE id = ?", j->rids[a + 2]);
+    if (!rc)
+        rc = set_feedback_text(db, j->fids[a], "zmieniony delta");
+    if (!rc)
+        rc = exec_id(db, "DELETE FROM feedback_items WHERE id = ?", j->fids[a + 2]);
+    return rc ? rc : j->fail ? CX_ERR_INVALID : CX_OK;
+}
+
+typedef struct change_job {
+    int64_t *rids, *fids;
+    int64_t survey;
+} change_job_t;
+
+/* Changes rows indexed by an earlier transaction (at or below the mark),
+ * and writes rows at ids at or below the mark: a response with an id
+ * chosen by the caller (as the importer does) and a feedback item whose
+ * id SQLite reuses after the newest one was deleted. */
+static cx_result change_job(db_conn_t *db, void *arg)
+{
+    change_job_t *j = arg;
+    cx_result rc = set_comment(db, j->rids[5], "poprawiony foxtrot");
+    if (!rc)
+        rc = set_comment(db, j->rids[6], NULL);
+    if (!rc)
+        rc = set_comment(db, j->rids[9], "uzupelniony bravo"); /* had none */
+    if (!rc)
+        rc = exec_id(db, "DELETE FROM responses WHERE id = ?", j->rids[7]);
+    if (!rc)
+        rc = set_feedback_text(db, j->fids[5], "poprawiony foxtrot");
+    if (!rc)
+        rc = exec_id(db, "DELETE FROM feedback_items WHERE id = ?", j->fids[7]);
+    if (!rc) /* the newest feedback item goes, and its id comes back */
+        rc = exec_id(db,
+                     "DELETE FROM feedback_items"
+                     " WHERE id = (SELECT max(id) FROM feedback_items) AND ? = 0",
+                     0);
+    store_feedback_t f = {.source = "review", .title = "nowy", .text = "odzyskany czarli",
+                          .received_at = 5, .created_at = 5};
+    int64_t fid = 0;
+    if (!rc)
+        rc = store_feedback_add(db, &f, &fid);
+    int64_t mark = 0;
+    if (!rc)
+        rc = db_query_int(db_prepare(db, "SELECT feedback_mark FROM search_state"), &mark);
+    if (!rc && fid > mark)
+        return CX_ERR_INTERNAL; /* the case under test did not happen */
+    /* the response deleted in the first transaction gets its id back */
+    db_stmt_t *st = db_prepare(db, "INSERT INTO responses (id, survey_id, submitted_at, comment,"
+                                   " created_at) VALUES (?, ?, 1, 'wstawiony czarli', 1)");
+    db_bind_int(st, 1, j->rids[2]);
+    db_bind_int(st, 2, j->survey);
+    return rc ? rc : db_exec_stmt(st);
+}
+
+static cx_result survey_job(db_conn_t *db, void *arg)
+{
+    surveys_new_t s = {.kind = "nps", .name = "Test", .created_at = 1};
+    return surveys_create(db, &s, arg, NULL);
+}
+
+typedef struct batch_wait {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int pending;
+    cx_result rcs[8];
+} batch_wait_t;
+
+typedef struct batch_slot {
+    batch_wait_t *w;
+    int i;
+} batch_slot_t;
+
+static void batch_done(void *arg, cx_result rc)
+{
+    batch_slot_t *slot = arg;
+    pthread_mutex_lock(&slot->w->lock);
+    slot->w->rcs[slot->i] = rc;
+    slot->w->pending--;
+    pthread_cond_signal(&slot->w->cond);
+    pthread_mutex_unlock(&slot->w->lock);
+}
+
+/* Holds the writer until the test has queued the jobs that must share the
+ * next batch. */
+typedef struct gate {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool entered, open;
+} gate_t;
+
+static cx_result gate_job(db_conn_t *db, void *arg)
+{
+    (void)db;
+    gate_t *g = arg;
+    pthread_mutex_lock(&g->lock);
+    g->entered = true;
+    pthread_cond_broadcast(&g->cond);
+    while (!g->open)
+        pthread_cond_wait(&g->cond, &g->lock);
+    pthread_mutex_unlock(&g->lock);
+    return CX_OK;
+}
+
+static void gate_done(void *arg, cx_result rc)
+{
+    (void)arg;
+    (void)rc;
+}
+
+typedef struct check_job {
+    int64_t mismatches, matches;
+    int64_t r_mark, f_mark, r_max, f_max;
+    bool intact;
+} check_job_t;
+
+/* Runs on the writer thread, so no assertion here: a failed query counts
+ * as a large mismatch. */
+static int64_t count_of(db_stmt_t *st, const char *word)
+{
+    int64_t n = 0;
+    if (!st)
+        return 1000000;
+    db_bind_text(st, 1, word);
+    return db_query_int(st, &n) == CX_OK ? n : 1000000;
+}
+
+static const char *const checked[] = {"alfa",      "bravo",      "czarli",    "delta",
+                                      "echo",      "foxtrot",    "zmieniony", "poprawiony",
+                                      "odzyskany", "uzupelniony", "wstawiony", "dopisany"};
+
+/* For every word, the rows the index finds and the rows LIKE finds over
+ * the text are the same set; then FTS5's own consistency check. */
+static cx_result check_job(db_conn_t *db, void *arg)
+{
+    check_job_t *c = arg;
+    for (size_t w = 0; w < sizeof checked / sizeof checked[0]; w++) {
+        const char *word = checked[w];
+        c->mismatches += count_of(
+            db_prepare(db, "SELECT count(*) FROM (SELECT rowid FROM responses_fts"
+                           " WHERE responses_fts MATCH ?1 EXCEPT SELECT id FROM responses"
+                           " WHERE comment LIKE '%' || ?1 || '%')"),
+            word);
+        c->mismatches += count_of(
+            db_prepare(db, "SELECT count(*) FROM (SELECT id FROM responses"
+                           " WHERE comment LIKE '%' || ?1 || '%' EXCEPT SELECT rowid"
+                           " FROM responses_fts WHERE responses_fts MATCH ?1)"),
+            word);
+        c->mismatches += count_of(
+            db_prepare(db, "SELECT count(*) FROM (SELECT rowid FROM feedback_fts"
+                           " WHERE feedback_fts MATCH ?1 EXCEPT SELECT id FROM feedback_items"
+                           " WHERE title || ' ' || text LIKE '%' || ?1 || '%')"),
+            word);
+        c->mismatches += count_of(
+            db_prepare(db, "SELECT count(*) FROM (SELECT id FROM feedback_items"
+                           " WHERE title || ' ' || text LIKE '%' || ?1 || '%' EXCEPT SELECT rowid"
+                           " FROM feedback_fts WHERE feedback_fts MATCH ?1)"),
+            word);
+        c->matches += count_of(
+            db_prepare(db, "SELECT count(*) FROM responses_fts WHERE responses_fts MATCH ?1"),
+            word);
+    }
+    db_stmt_t *st = db_prepare(db, "SELECT responses_mark, feedback_mark,"
+                                   " (SELECT max(id) FROM responses),"
+                                   " (SELECT max(id) FROM feedback_items) FROM search_state");
+    if (!st || db_step(st) != DB_ROW)
+        return CX_ERR_STORE;
+    c->r_mark = db_column_int(st, 0);
+    c->f_mark = db_column_int(st, 1);
+    c->r_max = db_column_int(st, 2);
+    c->f_max = db_column_int(st, 3);
+    db_done(st);
+    c->intact =
+        db_exec_stmt(db_prepare(db, "INSERT INTO responses_fts (responses_fts)"
+                                    " VALUES ('integrity-check')")) == CX_OK &&
+        db_exec_stmt(db_prepare(db, "INSERT INTO feedback_fts (feedback_fts)"
+                                    " VALUES ('integrity-check')")) == CX_OK;
+    return CX_OK;
+}
+
+static void expect_index_equals_rebuild(store_t *s, const char *when)
+{
+    check_job_t c = {0};
+    cr_assert_eq(store_write(s, check_job, &c), CX_OK);
+    cr_assert_eq(c.mismatches, 0, "%s: %lld rows differ", when, (long long)c.mismatches);
+    cr_assert_gt(c.matches, 0, "%s: nothing found", when);
+    cr_assert(c.intact, "%s: integrity-check failed", when);
+    cr_assert_eq(c.r_mark, c.r_max, "%s: response mark", when);
+    cr_assert_eq(c.f_mark, c.f_max, "%s: feedback mark", when);
+}
+
+Test(search, new_rows_are_indexed_once_per_transaction)
+{
+    test_db_t t;
+    test_db_make(&t);
+    store_t *s = test_db_open(&t, 0);
+    int64_t rids[200] = {0}, fids[200] = {0};
+    int64_t survey = 0;
+    cr_assert_eq(store_write(s, survey_job, &survey), CX_OK);
+
+    /* many rows in one transaction */
+    many_job_t one = {.survey = survey, .first = 0, .n = 60, .rids = rids, .fids = fids};
+    cr_assert_eq(store_write(s, many_job, &one), CX_OK);
+    expect_index_equals_rebuild(s, "one transaction");
+
+    /* rows indexed already change, rows come back at old ids */
+    change_job_t ch = {.rids = rids, .fids = fids, .survey = survey};
+    cr_assert_eq(store_write(s, change_job, &ch), CX_OK);
+    expect_index_equals_rebuild(s, "changes at or below the mark");
+
+    /* several jobs of one batch, one of them failing first and one later */
+    batch_wait_t w = {.pending = 0};
+    pthread_mutex_init(&w.lock, NULL);
+    pthread_cond_init(&w.cond, NULL);
+    many_job_t jobs[6];
+    batch_slot_t slots[6];
+    for (int i = 0; i < 6; i++) {
+        jobs[i] = (many_job_t){.survey = survey, .first = 60 + 20 * i, .n = 20,
+                               .fail = i == 0 || i == 3, .rids = rids, .fids = fids};
+        slots[i] = (batch_slot_t){.w = &w, .i = i};
+    }
+    gate_t g = {.entered = false, .open = false};
+    pthread_mutex_init(&g.lock, NULL);
+    pthread_cond_init(&g.cond, NULL);
+    cr_assert_eq(store_write_async(s, gate_job, &g, gate_done, NULL), CX_OK);
+    pthread_mutex_lock(&g.lock);
+    while (!g.entered) /* the writer runs the gate: what follows waits */
+        pthread_cond_wait(&g.cond, &g.lock);
+    pthread_mutex_unlock(&g.lock);
+    pthread_mutex_lock(&w.lock);
+    for (int i = 0; i < 6; i++) {
+        cr_assert_eq(store_write_async(s, many_job, &jobs[i], batch_done, &slots[i]), CX_OK);
+        w.pending++;
+    }
+    pthread_mutex_lock(&g.lock);
+    g.open = true;
+    pthread_cond_broadcast(&g.cond);
+    pthread_mutex_unlock(&g.lock);
+    while (w.pending > 0)
+        pthread_cond_wait(&w.cond, &w.lock);
+    pthread_mutex_unlock(&w.lock);
+    for (int i = 0; i < 6; i++)
+        cr_assert_eq(w.rcs[i], i == 0 || i == 3 ? CX_ERR_INVALID : CX_OK, "job %d", i);
+    store_stats_t stats;
+    store_get_stats(s, &stats);
+    cr_assert_geq(stats.largest_batch, 6, "the six jobs shared a commit");
+    pthread_mutex_destroy(&g.lock);
+    pthread_cond_destroy(&g.cond);
+    expect_index_equals_rebuild(s, "one batch");
+    pthread_mutex_destroy(&w.lock);
+    pthread_cond_destroy(&w.cond);
+
+    /* the rows of the batch, now indexed, change and go; an erasure */
+    change_job_t ch2 = {.rids = rids + 80, .fids = fids + 80, .survey = survey};
+    cr_assert_eq(store_write(s, change_job, &ch2), CX_OK);
+    expect_index_equals_rebuild(s, "changes after a batch");
+
+    /* reopening keeps the marks */
+    store_close(s);
+    s = test_db_open(&t, 0);
+    many_job_t again = {.survey = survey, .first = 180, .n = 20, .rids = rids, .fids = fids};
+    cr_assert_eq(store_write(s, many_job, &again), CX_OK);
+    expect_index_equals_rebuild(s, "after reopening");
     store_close(s);
     test_db_remove(&t);
 }
