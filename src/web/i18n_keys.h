@@ -238,6 +238,7 @@ typedef enum i18n_key {
     T_OV_TREND_TITLE,
     T_OV_TREND_DESC,
     T_OV_TREND_SMALL_NOTE,
+    T_OV_TREND_ALL_SMALL_NOTE,
     T_OV_TREND_EMPTY,
     T_OV_MIX_TITLE,
     T_OV_MIX_DESC,

@@ -317,10 +317,15 @@ static void ov_sparkline(buf_t *b, http_request_t *req, const overview_scope_t *
     uint64_t ns[OV_TREND_MONTHS];
     size_t n = r.nrows < OV_SPARK_MONTHS ? r.nrows : OV_SPARK_MONTHS;
     size_t skip = r.nrows - n;
+    size_t large = 0;
+    for (size_t i = 0; i < n; i++)
+        large += !r.rows[skip + i].estimate.small_sample;
     for (size_t i = 0; i < n; i++) {
         cats[i] = r.rows[skip + i].labels[0];
-        /* a month of a few answers would swing the line: not drawn */
-        vals[i] = r.rows[skip + i].estimate.small_sample ? NAN : r.rows[skip + i].estimate.value;
+        /* a month of a few answers would swing the line: not drawn, unless
+         * no month has more (the tile flags the small sample then) */
+        vals[i] = large && r.rows[skip + i].estimate.small_sample ? NAN
+                                                                  : r.rows[skip + i].estimate.value;
         ns[i] = r.rows[skip + i].estimate.n;
     }
     buf_t title, desc, from_s, to_s, id;
@@ -636,7 +641,7 @@ typedef struct ov_months {
     double value[OV_TREND_MONTHS], low[OV_TREND_MONTHS], high[OV_TREND_MONTHS];
     double pro[OV_TREND_MONTHS], pas[OV_TREND_MONTHS], det[OV_TREND_MONTHS];
     uint64_t ns[OV_TREND_MONTHS];
-    size_t small; /* months not drawn: fewer answers than SMALL_SAMPLE_N */
+    size_t small; /* months with fewer answers than SMALL_SAMPLE_N */
 } ov_months_t;
 
 /* NPS by month over the 18 months up to the period's end. */
@@ -654,12 +659,7 @@ static bool ov_months(http_request_t *req, const overview_scope_t *s, engine_res
         m->value[i] = row->estimate.value;
         m->low[i] = row->estimate.ci_low;
         m->high[i] = row->estimate.ci_high;
-        if (row->estimate.small_sample) {
-            /* the line and band would plunge on a handful of answers; the
-             * table behind the chart still gives the month's n */
-            m->value[i] = m->low[i] = m->high[i] = NAN;
-            m->small++;
-        }
+        m->small += row->estimate.small_sample;
         const uint64_t *c = row->hist.count;
         uint64_t total = 0;
         for (int k = 0; k <= 10; k++)
@@ -669,6 +669,16 @@ static bool ov_months(http_request_t *req, const overview_scope_t *s, engine_res
         m->pro[i] = (double)(c[9] + c[10]) * 100.0 / t;
         m->pas[i] = (double)(c[7] + c[8]) * 100.0 / t;
         m->det[i] = (double)(c[0] + c[1] + c[2] + c[3] + c[4] + c[5] + c[6]) * 100.0 / t;
+    }
+    /* The line and band would plunge on a handful of answers: small months
+     * are not drawn (the table behind the chart still gives their n) —
+     * unless every month is small, when the line is all there is and the
+     * note says to read it with care. */
+    if (m->small < m->n) {
+        for (size_t i = 0; i < m->n; i++) {
+            if (r->rows[skip + i].estimate.small_sample)
+                m->value[i] = m->low[i] = m->high[i] = NAN;
+        }
     }
     return true;
 }
@@ -711,7 +721,7 @@ void overview_render_trend(buf_t *b, http_request_t *req, const overview_t *ov)
     svg_render(b, &trend);
     if (m.small)
         buf_printf(b, "<p class=\"chart-note\" id=\"trend-small-note\">%h</p>",
-                   web_t(req, T_OV_TREND_SMALL_NOTE));
+                   web_t(req, m.small < m.n ? T_OV_TREND_SMALL_NOTE : T_OV_TREND_ALL_SMALL_NOTE));
     buf_puts(b, "</section>");
 
     ov_card_open(b, "mix", "customers", web_t(req, T_OV_MIX_TITLE));
