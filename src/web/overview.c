@@ -652,6 +652,7 @@ static bool ov_months(http_request_t *req, const overview_scope_t *s, engine_res
         CX_OK)
         return false;
     m->n = r->nrows < OV_TREND_MONTHS ? r->nrows : OV_TREND_MONTHS;
+    m->small = 0;
     size_t skip = r->nrows - m->n;
     for (size_t i = 0; i < m->n; i++) {
         const engine_row_t *row = &r->rows[skip + i];
