@@ -455,21 +455,22 @@ typedef struct sv_edit_view {
 } sv_edit_view_t;
 
 /* A text input per language for texts (a JSON object), with the missing
- * flag for the survey's languages; at most maxlen bytes each. */
+ * flag for the survey's languages; a textarea of that many rows (0: a
+ * one-line input), at most maxlen bytes each. */
 static void text_inputs_max(buf_t *b, const http_request_t *req, const surveys_info_t *s,
                             const char *fallback, const char *id_prefix, const char *name_prefix,
-                            json_t *texts, bool flag_missing, bool area, int maxlen)
+                            json_t *texts, bool flag_missing, int rows, int maxlen)
 {
     for (size_t l = 0; l < SV_NLANG; l++) {
         const char *lang = sv_langs[l];
         const char *t = text_in(texts, lang);
         buf_printf(b, "<div class=\"field lang-field\"><label for=\"%a-%a\">%h</label>", id_prefix,
                    lang, lang_name(lang));
-        if (area)
+        if (rows > 0)
             buf_printf(b,
-                       "<textarea id=\"%a-%a\" name=\"%a_%a\" rows=\"2\" maxlength=\"%d\" "
+                       "<textarea id=\"%a-%a\" name=\"%a_%a\" rows=\"%d\" maxlength=\"%d\" "
                        "lang=\"%a\">%h</textarea>",
-                       id_prefix, lang, name_prefix, lang, maxlen, lang, t);
+                       id_prefix, lang, name_prefix, lang, rows, maxlen, lang, t);
         else
             buf_printf(b,
                        "<input id=\"%a-%a\" name=\"%a_%a\" type=\"text\" maxlength=\"%d\" "
@@ -485,7 +486,8 @@ static void text_inputs(buf_t *b, const http_request_t *req, const surveys_info_
                         const char *fallback, const char *id_prefix, const char *name_prefix,
                         json_t *texts, bool flag_missing, bool area)
 {
-    text_inputs_max(b, req, s, fallback, id_prefix, name_prefix, texts, flag_missing, area, 2000);
+    text_inputs_max(b, req, s, fallback, id_prefix, name_prefix, texts, flag_missing, area ? 2 : 0,
+                    2000);
 }
 
 /* Choices as the textarea shows them: "value; pl; en; ro" per line. */
@@ -798,15 +800,15 @@ static cx_result render_edit(http_request_t *req, http_response_t *res, int64_t 
     buf_printf(b, "<fieldset class=\"field wide texts\"><legend>%h</legend><p class=\"hint\">%h"
                   "</p>",
                web_t(req, T_SVT_F_TITLE), web_t(req, T_SVT_H_TITLE));
-    text_inputs_max(b, req, s, fallback, "sv-title", "title", title, json_object_size(title) > 0,
-                    false, 200);
+    text_inputs_max(b, req, s, fallback, "sv-title", "title", title, json_object_size(title) > 0, 0,
+                    200);
     buf_puts(b, "</fieldset>");
     json_t *intro = json_object_get(def, "intro");
     buf_printf(b, "<fieldset class=\"field wide texts\"><legend>%h</legend><p class=\"hint\">%h"
                   "</p>",
                web_t(req, T_SVT_F_INTRO), web_t(req, T_SVT_H_INTRO));
-    text_inputs(b, req, s, fallback, "sv-intro", "intro", intro, json_object_size(intro) > 0,
-                true);
+    text_inputs_max(b, req, s, fallback, "sv-intro", "intro", intro, json_object_size(intro) > 0, 4,
+                    2000);
     buf_puts(b, "</fieldset>");
     json_t *thanks = json_object_get(def, "thank_you");
     buf_printf(b, "<fieldset class=\"field wide texts\"><legend>%h</legend><p class=\"hint\">%h"
