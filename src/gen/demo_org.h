@@ -132,6 +132,9 @@ typedef struct demo_survey {
     const char *thank_you_pl;
     const char *thank_you_en;
     const char *thank_you_ro; /* NULL unless the survey is offered in Romanian */
+    /* what respondents read above the questions (name is the team's own) */
+    const char *title_pl, *title_en, *title_ro; /* ro: NULL as for thank_you_ro */
+    const char *intro_pl, *intro_en, *intro_ro;
 } demo_survey_t;
 extern const demo_survey_t demo_surveys[DEMO_SV_COUNT];
 

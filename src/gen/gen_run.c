@@ -406,8 +406,14 @@ static cx_result ensure_structure(run_job_t *j, db_conn_t *db)
         rc = orgdata_survey_find(db, d->slug, &j->survey_id[s]);
         if (rc == CX_ERR_NOT_FOUND) {
             char *thanks = labels_json(d->thank_you_pl, d->thank_you_en, d->thank_you_ro);
-            if (!thanks)
+            char *title = labels_json(d->title_pl, d->title_en, d->title_ro);
+            char *intro = labels_json(d->intro_pl, d->intro_en, d->intro_ro);
+            if (!thanks || !title || !intro) {
+                free(thanks);
+                free(title);
+                free(intro);
                 return fail(j, CX_ERR_NOMEM, "cannot create the surveys");
+            }
             orgdata_survey_t sv = {
                 .slug = d->slug,
                 .kind = d->kind,
@@ -418,9 +424,13 @@ static cx_result ensure_structure(run_job_t *j, db_conn_t *db)
                 .open = true,
                 .thank_you = thanks,
                 .created_at = created,
+                .title = title,
+                .intro = intro,
             };
             rc = orgdata_survey_add(db, &sv, &j->survey_id[s]);
             free(thanks);
+            free(title);
+            free(intro);
         }
         if (rc)
             return fail(j, rc, "cannot create the surveys");

@@ -312,7 +312,22 @@ cx_result orgdata_survey_add(db_conn_t *db, const orgdata_survey_t *s, int64_t *
     db_bind_int(st, 7, s->open);
     db_bind_text(st, 8, s->thank_you ? s->thank_you : "{}");
     db_bind_int(st, 9, s->created_at);
-    return insert_returning(st, id_out);
+    int64_t id = 0;
+    cx_result rc = insert_returning(st, &id);
+    if (!rc && id_out)
+        *id_out = id;
+    /* the texts for respondents in a second statement, only when given:
+     * a survey without them is written the same on every schema version */
+    if (!rc && (s->title || s->intro)) {
+        st = db_prepare(db, "UPDATE surveys SET title = ?, intro = ? WHERE id = ?");
+        if (!st)
+            return CX_ERR_STORE;
+        db_bind_text(st, 1, s->title ? s->title : "{}");
+        db_bind_text(st, 2, s->intro ? s->intro : "{}");
+        db_bind_int(st, 3, id);
+        rc = db_exec_stmt(st);
+    }
+    return rc;
 }
 
 cx_result orgdata_survey_find(db_conn_t *db, const char *slug, int64_t *id_out)

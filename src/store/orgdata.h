@@ -131,6 +131,8 @@ typedef struct orgdata_survey {
     bool open;
     const char *thank_you; /* JSON object language -> text; NULL = {} */
     int64_t created_at;
+    const char *title;     /* JSON object language -> text; NULL = {} */
+    const char *intro;     /* JSON object language -> text; NULL = {} */
 } orgdata_survey_t;
 
 cx_result orgdata_survey_add(db_conn_t *db, const orgdata_survey_t *s, int64_t *id_out);

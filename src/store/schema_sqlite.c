@@ -480,6 +480,14 @@ static const char migration_8_search_per_commit[] =
     "  INSERT INTO feedback_fts (rowid, title, text) VALUES (new.id, new.title, new.text);"
     "END;";
 
+/* What a respondent reads above the questions: a title and an optional
+ * one-paragraph introduction, each a JSON object language -> text like
+ * thank_you. The survey's name stays the team's own name for it (lists,
+ * reports); an empty title makes the public page show the name. */
+static const char migration_9_survey_title[] =
+    "ALTER TABLE surveys ADD COLUMN title TEXT NOT NULL DEFAULT '{}';"
+    "ALTER TABLE surveys ADD COLUMN intro TEXT NOT NULL DEFAULT '{}';";
+
 static const char *const sqlite_migrations[] = {
     migration_1_accounts,
     migration_2_domain,
@@ -489,6 +497,7 @@ static const char *const sqlite_migrations[] = {
     migration_6_import_uploads,
     migration_7_invitation_sending,
     migration_8_search_per_commit,
+    migration_9_survey_title,
 };
 
 int schema_migration_count(void)

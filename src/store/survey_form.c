@@ -22,7 +22,7 @@ cx_result survey_form_get(db_conn_t *db, arena_t *arena, const char *slug, surve
 {
     memset(out, 0, sizeof *out);
     db_stmt_t *st = db_prepare(db, "SELECT id, slug, kind, name, coalesce(touchpoint_id, 0),"
-                                   " channel, languages, open, thank_you, allowed_origins"
+                                   " channel, languages, open, thank_you, allowed_origins, title, intro"
                                    " FROM surveys WHERE slug = ?");
     if (!st)
         return CX_ERR_STORE;
@@ -42,9 +42,11 @@ cx_result survey_form_get(db_conn_t *db, arena_t *arena, const char *slug, surve
     out->open = db_column_int(st, 7) != 0;
     out->thank_you = column_dup(arena, st, 8);
     out->allowed_origins = column_dup(arena, st, 9);
+    out->title = column_dup(arena, st, 10);
+    out->intro = column_dup(arena, st, 11);
     db_done(st);
     if (!out->slug || !out->kind || !out->name || !out->channel || !out->languages ||
-        !out->thank_you || !out->allowed_origins)
+        !out->thank_you || !out->allowed_origins || !out->title || !out->intro)
         return CX_ERR_NOMEM;
 
     st = db_prepare(db, "SELECT id, position, key, kind, label, choices, logic, scale_inverted,"

@@ -46,6 +46,8 @@ typedef struct survey_form {
     bool open;
     const char *thank_you;       /* JSON {lang: text} */
     const char *allowed_origins; /* comma or space list */
+    const char *title;           /* JSON {lang: text}; {} = show the name */
+    const char *intro;           /* JSON {lang: text}; {} = none */
     survey_form_question_t *questions; /* in position order */
     size_t nquestions;
 } survey_form_t;

@@ -184,7 +184,7 @@ cx_result surveys_create(db_conn_t *db, const surveys_new_t *s, int64_t *id_out,
     "SELECT s.id, s.slug, s.kind, s.name, coalesce(s.touchpoint_id, 0),"                           \
     " coalesce(t.name, ''), s.channel, s.languages, s.open, s.created_at,"                         \
     " (SELECT count(*) FROM responses r WHERE r.survey_id = s.id), s.thank_you,"                   \
-    " s.allowed_origins"                                                                           \
+    " s.allowed_origins, s.title, s.intro"                                                         \
     " FROM surveys s LEFT JOIN touchpoints t ON t.id = s.touchpoint_id"
 
 static cx_result read_survey_row(db_stmt_t *st, arena_t *arena, void *element)
@@ -204,8 +204,11 @@ static cx_result read_survey_row(db_stmt_t *st, arena_t *arena, void *element)
     out->responses = db_column_int(st, 10);
     out->thank_you = arena_strdup(arena, db_column_text(st, 11));
     out->allowed_origins = arena_strdup(arena, db_column_text(st, 12));
+    out->title = arena_strdup(arena, db_column_text(st, 13));
+    out->intro = arena_strdup(arena, db_column_text(st, 14));
     if (!out->slug || !out->kind || !out->name || !out->touchpoint || !out->channel ||
-        !out->languages || !out->thank_you || !out->allowed_origins)
+        !out->languages || !out->thank_you || !out->allowed_origins || !out->title ||
+        !out->intro)
         return CX_ERR_NOMEM;
     return CX_OK;
 }
@@ -368,6 +371,7 @@ const surveys_question_t *surveys_main_question(const surveys_info_t *s)
 #define SURVEYS_NAME_MAX 200
 #define SURVEYS_CHANNEL_MAX 100
 #define SURVEYS_LABEL_MAX 2000
+#define SURVEYS_TITLE_MAX 200
 #define SURVEYS_ORIGINS_MAX 2000
 #define SURVEYS_QUESTIONS_MAX 100
 #define SURVEYS_CHOICES_MAX 100
@@ -501,8 +505,9 @@ static bool check_bool(json_t *v, surveys_problem_t *p, const char *field)
 }
 
 /* A text per language: {"pl": "..", "en": "..", "ro": ".."}. need_text:
- * at least one language must have some text. */
-static bool check_texts(json_t *v, bool need_text, surveys_problem_t *p, const char *field)
+ * at least one language must have some text. At most max bytes each. */
+static bool check_texts_max(json_t *v, bool need_text, size_t max, surveys_problem_t *p,
+                            const char *field)
 {
     if (!json_is_object(v))
         return fail_at(p, SURVEYS_P_TYPE, "must be an object of texts by language (pl, en, ro)",
@@ -517,8 +522,10 @@ static bool check_texts(json_t *v, bool need_text, surveys_problem_t *p, const c
                            "%s.%s", field, lang);
         if (!json_is_null(text) && !json_is_string(text))
             return fail_at(p, SURVEYS_P_TYPE, "must be a string", "%s.%s", field, lang);
-        if (json_string_length(text) > SURVEYS_LABEL_MAX)
-            return fail_at(p, SURVEYS_P_TOO_LONG, "is too long (at most 2000 characters)",
+        if (json_string_length(text) > max)
+            return fail_at(p, SURVEYS_P_TOO_LONG,
+                           max == SURVEYS_TITLE_MAX ? "is too long (at most 200 characters)"
+                                                    : "is too long (at most 2000 characters)",
                            "%s.%s", field, lang);
         const char *t = json_string_value(text);
         some = some || (t && t[strspn(t, " \t\r\n")]);
@@ -526,6 +533,11 @@ static bool check_texts(json_t *v, bool need_text, surveys_problem_t *p, const c
     if (need_text && !some)
         return fail_at(p, SURVEYS_P_LABEL, "needs a text in at least one language", "%s", field);
     return true;
+}
+
+static bool check_texts(json_t *v, bool need_text, surveys_problem_t *p, const char *field)
+{
+    return check_texts_max(v, need_text, SURVEYS_LABEL_MAX, p, field);
 }
 
 static bool known_member(const char *key, const char *const *known, size_t n)
@@ -706,6 +718,7 @@ bool surveys_check(const json_t *cdef, surveys_problem_t *p)
     static const char *const known[] = {
         "name",    "kind",      "slug",           "touchpoint_id", "channel",
         "languages", "open",    "thank_you",      "allowed_origins", "questions",
+        "title",   "intro",
         /* read-only: */ "id",  "touchpoint",     "created_at",    "responses",
         "public_url", "missing_translations"};
     json_t *def = (json_t *)cdef; /* jansson's getters are not const */
@@ -766,6 +779,14 @@ bool surveys_check(const json_t *cdef, surveys_problem_t *p)
         return false;
     json_t *thanks = json_object_get(def, "thank_you");
     if (thanks && !json_is_null(thanks) && !check_texts(thanks, false, p, "thank_you"))
+        return false;
+    /* what the respondent reads; a title is a heading, not a paragraph */
+    json_t *title = json_object_get(def, "title");
+    if (title && !json_is_null(title) &&
+        !check_texts_max(title, false, SURVEYS_TITLE_MAX, p, "title"))
+        return false;
+    json_t *intro = json_object_get(def, "intro");
+    if (intro && !json_is_null(intro) && !check_texts(intro, false, p, "intro"))
         return false;
     json_t *origins = json_object_get(def, "allowed_origins");
     if (origins && !json_is_null(origins)) {
@@ -973,17 +994,21 @@ static cx_result write_survey(db_conn_t *db, int64_t id, json_t *def, const char
     languages_list(json_object_get(def, "languages"), &langs);
     origins_list(json_string_value(json_object_get(def, "allowed_origins")), &origins);
     char *thanks = dump_consume(texts_normal(json_object_get(def, "thank_you")));
-    cx_result rc = thanks ? buf_result(&langs) : CX_ERR_NOMEM;
+    char *title = dump_consume(texts_normal(json_object_get(def, "title")));
+    char *intro = dump_consume(texts_normal(json_object_get(def, "intro")));
+    cx_result rc = thanks && title && intro ? buf_result(&langs) : CX_ERR_NOMEM;
     if (!rc)
         rc = buf_result(&origins);
     db_stmt_t *st = NULL;
     if (!rc)
         st = id ? db_prepare(db, "UPDATE surveys SET slug = ?, kind = ?, name = ?,"
                                  " touchpoint_id = ?, channel = ?, languages = ?, open = ?,"
-                                 " thank_you = ?, allowed_origins = ? WHERE id = ?")
+                                 " thank_you = ?, allowed_origins = ?, title = ?, intro = ?"
+                                 " WHERE id = ?")
                 : db_prepare(db, "INSERT INTO surveys (slug, kind, name, touchpoint_id, channel,"
-                                 " languages, open, thank_you, allowed_origins, created_at)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+                                 " languages, open, thank_you, allowed_origins, title, intro,"
+                                 " created_at)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
     if (!rc && !st)
         rc = CX_ERR_STORE;
     if (!rc) {
@@ -1002,12 +1027,16 @@ static cx_result write_survey(db_conn_t *db, int64_t id, json_t *def, const char
         db_bind_int(st, 7, open ? json_is_true(open) : 1);
         db_bind_text(st, 8, thanks);
         db_bind_text(st, 9, buf_str(&origins));
-        db_bind_int(st, 10, id ? id : now);
+        db_bind_text(st, 10, title);
+        db_bind_text(st, 11, intro);
+        db_bind_int(st, 12, id ? id : now);
         rc = id ? db_exec_stmt(st) : db_insert_id(st, id_out);
         if (id && !rc)
             *id_out = id;
     }
     free(thanks);
+    free(title);
+    free(intro);
     buf_free(&langs);
     buf_free(&origins);
     return rc;
@@ -1175,6 +1204,15 @@ void surveys_missing_translations(const surveys_info_t *s, json_t *list)
     if (json_object_size(thanks) > 0)
         missing_in(thanks, langs, "thank_you", list);
     json_decref(thanks);
+    /* so are the title and the introduction */
+    json_t *title = load_or(s->title, false);
+    if (json_object_size(title) > 0)
+        missing_in(title, langs, "title", list);
+    json_decref(title);
+    json_t *intro = load_or(s->intro, false);
+    if (json_object_size(intro) > 0)
+        missing_in(intro, langs, "intro", list);
+    json_decref(intro);
     for (size_t i = 0; i < s->question_count; i++) {
         const surveys_question_t *q = &s->questions[i];
         char f[96];
@@ -1240,6 +1278,8 @@ json_t *surveys_to_json(const surveys_info_t *s)
     if (missing)
         surveys_missing_translations(s, missing);
     if (o) {
+        json_object_set_new(o, "title", load_or(s->title, false));
+        json_object_set_new(o, "intro", load_or(s->intro, false));
         json_object_set_new(o, "questions", questions);
         json_object_set_new(o, "missing_translations", missing);
     } else {

@@ -73,6 +73,8 @@ typedef struct surveys_info {
     bool open;
     const char *thank_you;       /* JSON object language -> text */
     const char *allowed_origins; /* space separated origins, "" none */
+    const char *title;           /* JSON object language -> text; {} = the name */
+    const char *intro;           /* JSON object language -> text */
     int64_t created_at;
     int64_t responses;     /* how many responses it has */
     surveys_question_t *questions; /* in position order (surveys_get only) */
@@ -107,7 +109,8 @@ const surveys_question_t *surveys_main_question(const surveys_info_t *s);
  *
  * A definition is the JSON object of docs/api.md:
  *   {"name", "kind", "slug"?, "touchpoint_id"?, "channel"?, "languages"?,
- *    "open"?, "thank_you"?, "allowed_origins"?, "questions": [...]}
+ *    "open"?, "thank_you"?, "allowed_origins"?, "title"?, "intro"?,
+ *    "questions": [...]}
  * with each question {"key", "kind", "label", "choices"?, "main"?,
  * "scale_inverted"?, "driver_attribute"?, "required"?, "logic"?}.
  * What surveys_to_json writes is accepted back: its read-only members (id,
@@ -169,7 +172,7 @@ cx_result surveys_put(db_conn_t *db, int64_t id, const json_t *def, int64_t now,
 json_t *surveys_to_json(const surveys_info_t *s);
 
 /* The fields of a survey whose text lacks a language of the survey
- * ("questions[1].label.ro", "thank_you.en"), appended to list. */
+ * ("questions[1].label.ro", "thank_you.en", "title.ro"), appended to list. */
 void surveys_missing_translations(const surveys_info_t *s, json_t *list);
 
 /* Deletes a survey; CX_ERR_CONFLICT (p filled) when it has responses. */

@@ -2609,6 +2609,22 @@ static const i18n_entry_t i18n_table[T_COUNT] = {
         {"widżet na stronie",
          "website widget",
          "widget pe site"}},
+    [T_SVT_F_TITLE] = {"svt_f_title",
+        {"Tytuł dla respondentów",
+         "Title for respondents",
+         "Titlu pentru respondenți"}},
+    [T_SVT_H_TITLE] = {"svt_h_title",
+        {"Nagłówek strony ankiety. Bez tytułu respondenci widzą nazwę ankiety.",
+         "The heading of the survey page. Without a title respondents see the survey's name.",
+         "Titlul paginii chestionarului. Fără titlu, respondenții văd numele chestionarului."}},
+    [T_SVT_F_INTRO] = {"svt_f_intro",
+        {"Wstęp",
+         "Introduction",
+         "Introducere"}},
+    [T_SVT_H_INTRO] = {"svt_h_intro",
+        {"Jeden akapit pod tytułem, przed pytaniami (opcjonalnie).",
+         "One paragraph under the title, before the questions (optional).",
+         "Un paragraf sub titlu, înaintea întrebărilor (opțional)."}},
 };
 
 static const char *const i18n_codes[LANG_COUNT] = {"pl", "en", "ro"};

@@ -661,6 +661,12 @@ typedef enum i18n_key {
     T_QA_CH_FIELD,
     T_QA_CH_NETWORK,
     T_QA_CH_WIDGET,
+    /* survey title and introduction: what respondents read above the
+     * questions, per language */
+    T_SVT_F_TITLE,
+    T_SVT_H_TITLE,
+    T_SVT_F_INTRO,
+    T_SVT_H_INTRO,
     T_COUNT
 } i18n_key_t;
 

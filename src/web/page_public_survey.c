@@ -232,6 +232,31 @@ static const char *ps_translate(const ps_ctx_t *c, const char *json)
     return t ? t : "";
 }
 
+/* A copy in the request arena of a text of the survey's own (its title or
+ * introduction) in c->lang, else in the survey's first language, else "".
+ * Unlike labels, no other language is borrowed: a title the survey no
+ * longer offers a language for gives way to the survey's name. */
+static const char *ps_own_text(const ps_ctx_t *c, const char *json)
+{
+    json_t *doc = json_loads(json ? json : "{}", 0, NULL);
+    const char *t = json_string_value(json_object_get(doc, c->lang));
+    if (!t || !t[strspn(t, " \t\r\n")])
+        t = json_string_value(json_object_get(doc, c->first_lang));
+    if (!t || !t[strspn(t, " \t\r\n")])
+        t = "";
+    const char *copy = arena_strdup(&c->req->arena, t);
+    json_decref(doc);
+    return copy ? copy : "";
+}
+
+/* The heading respondents see: the title in their language, else in the
+ * first language, else the survey's name (which is the team's own). */
+static const char *ps_title(const ps_ctx_t *c)
+{
+    const char *t = ps_own_text(c, c->survey.title);
+    return t[0] ? t : c->survey.name;
+}
+
 /* The wording of a question: by the main answer's group when its logic
  * says so (label_by_group), else its label. */
 static const char *ps_question_label(const ps_ctx_t *c, const survey_form_question_t *q,
@@ -647,9 +672,14 @@ static void ps_honeypot(ps_ctx_t *c)
 static void ps_render_first(ps_ctx_t *c, int status, const ps_field_t *errors, size_t nerrors)
 {
     const survey_form_t *s = &c->survey;
-    ps_begin(c, status, s->name, c->req->method != HTTP_POST);
+    const char *title = ps_title(c);
+    ps_begin(c, status, title, c->req->method != HTTP_POST);
     buf_t *b = &c->res->body;
-    buf_printf(b, "<h1>%h</h1>\n", s->name);
+    buf_printf(b, "<h1>%h</h1>\n", title);
+    /* the introduction belongs before the first questions only */
+    const char *intro = ps_own_text(c, s->intro);
+    if (intro[0])
+        buf_printf(b, "<p class=\"ps-intro\">%h</p>\n", intro);
     if (nerrors)
         buf_printf(b, "<p class=\"ps-alert\" role=\"alert\">%h</p>\n", web_t(c->req, T_PS_ERRORS));
     buf_printf(b, "<form method=\"post\" action=\"/s/%u\" class=\"ps-form\">", s->slug);
@@ -677,9 +707,10 @@ static void ps_render_second(ps_ctx_t *c, int status, const char *resume, int gr
                              const ps_field_t *errors, size_t nerrors)
 {
     const survey_form_t *s = &c->survey;
-    ps_begin(c, status, s->name, false);
+    const char *title = ps_title(c);
+    ps_begin(c, status, title, false);
     buf_t *b = &c->res->body;
-    buf_printf(b, "<h1>%h</h1>\n", s->name);
+    buf_printf(b, "<h1>%h</h1>\n", title);
     if (nerrors)
         buf_printf(b, "<p class=\"ps-alert\" role=\"alert\">%h</p>\n", web_t(c->req, T_PS_ERRORS));
     buf_printf(b, "<form method=\"post\" action=\"/s/%u/complete\" class=\"ps-form\">", s->slug);
@@ -1099,9 +1130,13 @@ cx_result page_widget_config(http_request_t *req, http_response_t *res)
     for (size_t i = 0; i < c.survey.nquestions && !comment; i++)
         if (strcmp(c.survey.questions[i].kind, "text") == 0)
             comment = &c.survey.questions[i];
+    /* the widget's heading: the survey's title for respondents when it has
+     * one, else the generic label (never the team's name for the survey) */
+    const char *title = ps_own_text(&c, c.survey.title);
     json_t *doc = json_pack(
         "{s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "survey", c.survey.slug, "language",
-        c.lang, "open", c.survey.open, "title", web_t(req, T_PS_WIDGET_LABEL), "question",
+        c.lang, "open", c.survey.open, "title", title[0] ? title : web_t(req, T_PS_WIDGET_LABEL),
+        "question",
         ps_question_label(&c, main, PS_GROUP_NONE), "low", web_t(req, T_PS_SCORE_LOW), "high",
         web_t(req, T_PS_SCORE_HIGH), "send", web_t(req, T_PS_SUBMIT), "close",
         web_t(req, T_PS_CLOSE), "thanks", web_t(req, T_PS_THANKS_TITLE));

@@ -455,30 +455,39 @@ typedef struct sv_edit_view {
 } sv_edit_view_t;
 
 /* A text input per language for texts (a JSON object), with the missing
- * flag for the survey's languages. */
-static void text_inputs(buf_t *b, const http_request_t *req, const surveys_info_t *s,
-                        const char *fallback, const char *id_prefix, const char *name_prefix,
-                        json_t *texts, bool flag_missing, bool area)
+ * flag for the survey's languages; a textarea of that many rows (0: a
+ * one-line input), at most maxlen bytes each. */
+static void text_inputs_max(buf_t *b, const http_request_t *req, const surveys_info_t *s,
+                            const char *fallback, const char *id_prefix, const char *name_prefix,
+                            json_t *texts, bool flag_missing, int rows, int maxlen)
 {
     for (size_t l = 0; l < SV_NLANG; l++) {
         const char *lang = sv_langs[l];
         const char *t = text_in(texts, lang);
         buf_printf(b, "<div class=\"field lang-field\"><label for=\"%a-%a\">%h</label>", id_prefix,
                    lang, lang_name(lang));
-        if (area)
+        if (rows > 0)
             buf_printf(b,
-                       "<textarea id=\"%a-%a\" name=\"%a_%a\" rows=\"2\" maxlength=\"2000\" "
+                       "<textarea id=\"%a-%a\" name=\"%a_%a\" rows=\"%d\" maxlength=\"%d\" "
                        "lang=\"%a\">%h</textarea>",
-                       id_prefix, lang, name_prefix, lang, lang, t);
+                       id_prefix, lang, name_prefix, lang, rows, maxlen, lang, t);
         else
             buf_printf(b,
-                       "<input id=\"%a-%a\" name=\"%a_%a\" type=\"text\" maxlength=\"2000\" "
+                       "<input id=\"%a-%a\" name=\"%a_%a\" type=\"text\" maxlength=\"%d\" "
                        "lang=\"%a\" value=\"%a\">",
-                       id_prefix, lang, name_prefix, lang, lang, t);
+                       id_prefix, lang, name_prefix, lang, maxlen, lang, t);
         if (flag_missing && list_has(s->languages, lang) && blank(t))
             missing_badge(b, req, lang, fallback);
         buf_puts(b, "</div>");
     }
+}
+
+static void text_inputs(buf_t *b, const http_request_t *req, const surveys_info_t *s,
+                        const char *fallback, const char *id_prefix, const char *name_prefix,
+                        json_t *texts, bool flag_missing, bool area)
+{
+    text_inputs_max(b, req, s, fallback, id_prefix, name_prefix, texts, flag_missing, area ? 2 : 0,
+                    2000);
 }
 
 /* Choices as the textarea shows them: "value; pl; en; ro" per line. */
@@ -785,6 +794,22 @@ static cx_result render_edit(http_request_t *req, http_response_t *res, int64_t 
                "id=\"sv-origins\" name=\"allowed_origins\" type=\"text\" maxlength=\"2000\" "
                "class=\"mono\" value=\"%a\"><p class=\"hint\">%h</p></div>",
                web_t(req, T_SV_F_ORIGINS), s->allowed_origins, web_t(req, T_SV_H_ORIGINS));
+    /* what respondents read above the questions: optional, but once
+     * given it is flagged in every language of the survey */
+    json_t *title = json_object_get(def, "title");
+    buf_printf(b, "<fieldset class=\"field wide texts\"><legend>%h</legend><p class=\"hint\">%h"
+                  "</p>",
+               web_t(req, T_SVT_F_TITLE), web_t(req, T_SVT_H_TITLE));
+    text_inputs_max(b, req, s, fallback, "sv-title", "title", title, json_object_size(title) > 0, 0,
+                    200);
+    buf_puts(b, "</fieldset>");
+    json_t *intro = json_object_get(def, "intro");
+    buf_printf(b, "<fieldset class=\"field wide texts\"><legend>%h</legend><p class=\"hint\">%h"
+                  "</p>",
+               web_t(req, T_SVT_F_INTRO), web_t(req, T_SVT_H_INTRO));
+    text_inputs_max(b, req, s, fallback, "sv-intro", "intro", intro, json_object_size(intro) > 0, 4,
+                    2000);
+    buf_puts(b, "</fieldset>");
     json_t *thanks = json_object_get(def, "thank_you");
     buf_printf(b, "<fieldset class=\"field wide texts\"><legend>%h</legend><p class=\"hint\">%h"
                   "</p>",
@@ -1070,6 +1095,8 @@ static bool apply_survey_fields(sv_edit_t *e, json_t *def)
     json_object_set_new(def, "touchpoint_id", tp ? json_integer(tp) : json_null());
     json_object_set_new(def, "allowed_origins", json_string(origins ? origins : ""));
     json_object_set_new(def, "thank_you", form_texts(req, "thank_you"));
+    json_object_set_new(def, "title", form_texts(req, "title"));
+    json_object_set_new(def, "intro", form_texts(req, "intro"));
     return true;
 }
 

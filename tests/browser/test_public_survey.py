@@ -199,3 +199,30 @@ def test_widget_on_another_origin(driver, server, other_origin):
     assert not driver.find_elements(B.CSS_SELECTOR, "[data-cxloop-widget]")
     shot(driver, "widget-refused")
     assert sql(server, "SELECT count(*) FROM responses WHERE survey_id = ?", (sid2,)) == [(0,)]
+
+
+def test_title_and_intro_on_a_phone(driver, server):
+    """The respondent's title and introduction, a long Romanian one on a
+    phone: readable, under the language links, no sideways scrolling."""
+    B = by()
+    sid, slug = make_survey(server, "Internal name, never shown")
+    sql(server, "UPDATE surveys SET title = ?, intro = ? WHERE id = ?",
+        (json.dumps({"en": "How was your visit to our shop?",
+                     "ro": "Cum a fost vizita ta în magazinul nostru din centrul orașului?"}),
+         json.dumps({"en": "Two short questions.",
+                     "ro": "Două întrebări scurte despre vizita de astăzi. Răspunsurile "
+                           "tale ne ajută să îmbunătățim magazinul."}), sid))
+    for lang, name in (("en", "desktop"), ("ro", "phone")):
+        set_viewport(driver, name)
+        driver.get(server.url("/s/%s?lang=%s" % (slug, lang)))
+        wait_for(lambda: driver.find_elements(B.CSS_SELECTOR, "p.ps-intro"), "the introduction")
+        shot(driver, "title-%s-%s" % (lang, name))
+        h1 = driver.find_element(B.TAG_NAME, "h1").text
+        assert h1.startswith("How was" if lang == "en" else "Cum a fost"), h1
+        assert driver.title == h1
+        assert "Internal name" not in driver.page_source
+        intro = driver.find_element(B.CSS_SELECTOR, "p.ps-intro")
+        assert intro.is_displayed() and intro.text.startswith(("Two", "Două"))
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        inner = driver.execute_script("return window.innerWidth")
+        assert width <= inner + 1, "no sideways scrolling (%s)" % name

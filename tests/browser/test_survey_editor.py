@@ -97,3 +97,26 @@ def test_add_a_question_and_see_it_listed(driver, survey_server):
     driver.save_screenshot(os.path.join(ARTIFACTS, "survey-question-form.png"))
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert not console_errors(driver)
+
+
+def test_title_and_intro_fields_per_language(driver, survey_server):
+    """The demo survey's title and introduction for respondents, one field
+    per language in the settings, filled from the demo data."""
+    B = by()
+    srv = survey_server
+    open_overview(driver, srv, "en")
+    nps = srv.api().get("/api/v1/surveys").json()["surveys"]
+    sid = next(s["id"] for s in nps if s["slug"] == "nps-relacja")
+    set_viewport(driver, "desktop")
+    driver.get(srv.url("/surveys/%d?lang=en" % sid))
+    wait_for(lambda: loaded(driver), "the survey page")
+    title_en = driver.find_element(B.NAME, "title_en")
+    assert title_en.get_attribute("value") == "How do you rate Telko Polska?"
+    assert driver.find_element(B.NAME, "title_ro").get_attribute("value") == \
+        "Cum evaluezi Telko Polska?"
+    assert driver.find_element(B.NAME, "intro_pl").get_attribute("value").startswith("Kilka")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", title_en)
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(ARTIFACTS, "survey-title-fields.png"))
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert not console_errors(driver)

@@ -434,3 +434,119 @@ def test_widget_answers_in_two_posts(srv):
                           timeout=30)
     assert again.status_code == 409
     assert responses_of(srv, sid)[0][4] == "Za wolno"
+
+
+# ---- the title and introduction respondents read ----
+
+def set_texts(srv, sid, title=None, intro=None, languages=None, origins=None):
+    """Sets the survey's title and introduction through the API, as the
+    editor would: GET the definition, change it, PUT it back."""
+    c = srv.api()
+    doc = c.get("/api/v1/surveys/%d" % sid).json()
+    doc["title"] = title or {}
+    doc["intro"] = intro or {}
+    if languages:
+        doc["languages"] = languages
+    if origins:
+        doc["allowed_origins"] = origins
+    r = c.request("PUT", "/api/v1/surveys/%d" % sid, body=doc)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def heading(text):
+    return re.search(r"<h1>(.*?)</h1>", text, re.S).group(1)
+
+
+def page_title(text):
+    return re.search(r"<title>(.*?)</title>", text, re.S).group(1)
+
+
+def intro_of(text):
+    m = re.search(r'<p class="ps-intro">(.*?)</p>', text, re.S)
+    return m.group(1) if m else None
+
+
+def test_title_and_intro_in_the_respondents_language(srv):
+    sid, slug = make_survey(srv, "Internal: Q3 shop NPS")
+    set_texts(srv, sid,
+              title={"pl": "Twoja opinia o sklepie", "en": "Your view of our shop",
+                     "ro": "Părerea ta despre magazin"},
+              intro={"pl": "Dwa pytania, minuta.", "en": "Two questions, one minute.",
+                     "ro": "Două întrebări, un minut."})
+    for lang, title, intro in (
+            ("pl", "Twoja opinia o sklepie", "Dwa pytania, minuta."),
+            ("en", "Your view of our shop", "Two questions, one minute."),
+            ("ro", "Părerea ta despre magazin", "Două întrebări, un minut.")):
+        page = get(srv, "/s/%s?lang=%s" % (slug, lang))
+        assert page.status_code == 200
+        assert heading(page.text) == title
+        assert page_title(page.text) == title
+        assert intro_of(page.text) == intro
+        assert "Internal: Q3 shop NPS" not in page.text, "the team's name stays inside"
+    # the browser's language picks them as it picks the questions
+    assert heading(get(srv, "/s/" + slug, lang="ro-RO,ro;q=0.9").text) == \
+        "Părerea ta despre magazin"
+    # the second page keeps the title; the introduction was for the first
+    step2 = post(srv, "/s/" + slug, {"q_nps": "9", "lang": "en"})
+    assert step2.status_code == 200
+    assert heading(step2.text) == "Your view of our shop"
+    assert page_title(step2.text) == "Your view of our shop"
+    assert intro_of(step2.text) is None
+
+
+def test_title_falls_back_to_the_first_language_then_to_the_name(srv):
+    sid, slug = make_survey(srv, "Fallback name", lang="en,pl,ro")
+    set_texts(srv, sid, title={"en": "Tell us how we did"}, intro={"en": "Only in English."})
+    ro = get(srv, "/s/%s?lang=ro" % slug).text
+    assert heading(ro) == "Tell us how we did", "the first language's title"
+    assert intro_of(ro) == "Only in English."
+    assert 'lang="ro"' in ro and NPS_RO in ro, "the questions stay in Romanian"
+    # no title at all: the survey's name, and no empty introduction
+    sid2, slug2 = make_survey(srv, "Only the name")
+    page = get(srv, "/s/%s?lang=en" % slug2).text
+    assert heading(page) == "Only the name" and page_title(page) == "Only the name"
+    assert intro_of(page) is None
+    # a title only in a language the survey no longer offers gives way to the name
+    set_texts(srv, sid2, title={"ro": "Doar în română"}, languages=["pl", "en"])
+    page = get(srv, "/s/%s?lang=en" % slug2).text
+    assert heading(page) == "Only the name"
+    assert "Doar în română" not in page
+
+
+def test_hostile_title_and_intro_are_text(srv):
+    sid, slug = make_survey(srv, "Hostile")
+    evil = '</title><script>alert(1)</script>"><img src=x onerror=alert(2)>&amp;'
+    set_texts(srv, sid, title={"en": evil, "pl": evil}, intro={"en": evil + "<b>intro</b>"})
+    page = get(srv, "/s/%s?lang=en" % slug)
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.text
+    assert "<img src=x" not in page.text and "<b>intro</b>" not in page.text
+    esc = ("&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;"
+           "&lt;img src=x onerror=alert(2)&gt;&amp;amp;")
+    assert page_title(page.text) == esc and heading(page.text) == esc
+    assert intro_of(page.text) == esc + "&lt;b&gt;intro&lt;/b&gt;"
+    # the page's script policy is untouched by the text
+    assert "script-src" in page.headers.get("Content-Security-Policy", "")
+    # the widget gets it as a JSON string, which its script sets as text
+    widget_sid, widget_slug = make_survey(srv, "Hostile widget")
+    set_texts(srv, widget_sid, title={"en": evil}, origins=ORIGIN)
+    cfg = get(srv, "/s/%s/widget?lang=en" % widget_slug, headers={"Origin": ORIGIN}).json()
+    assert cfg["title"] == evil
+
+
+def test_widget_heading_is_the_title_or_the_generic_label(srv):
+    sid, slug = make_survey(srv, "Widget title name")
+    set_texts(srv, sid, origins=ORIGIN)
+    path = "/s/%s/widget" % slug
+    plain = get(srv, path + "?lang=en", headers={"Origin": ORIGIN}).json()
+    assert plain["title"] != "Widget title name", "never the team's name for the survey"
+    generic = plain["title"]
+    set_texts(srv, sid, title={"pl": "Jak nam idzie?", "en": "How are we doing?"},
+              origins=ORIGIN)
+    assert get(srv, path + "?lang=en", headers={"Origin": ORIGIN}).json()["title"] == \
+        "How are we doing?"
+    assert get(srv, path + "?lang=ro", headers={"Origin": ORIGIN}).json()["title"] == \
+        "Jak nam idzie?", "the first language's title"
+    set_texts(srv, sid, origins=ORIGIN)
+    assert get(srv, path + "?lang=en", headers={"Origin": ORIGIN}).json()["title"] == generic

@@ -707,3 +707,137 @@ def test_editor_keeps_the_order_of_languages(srv):
     page = c.get("/surveys/%d" % sid).text
     item = re.search(r'<li class="question" id="q-kanal">.*?</li>', page, re.S).group(0)
     assert "respondents see the English text" in parse(item).all_text
+
+
+# ---- the title and introduction respondents read ---------------------------
+
+def test_demo_surveys_have_titles_for_respondents(srv):
+    nps = get_survey(srv, by_slug(srv, "nps-relacja")["id"])
+    assert nps["name"] == "Badanie relacji (NPS)"
+    assert set(nps["title"]) == {"pl", "en", "ro"} and set(nps["intro"]) == {"pl", "en", "ro"}
+    assert nps["title"]["en"] == "How do you rate Telko Polska?"
+    assert all(t.strip() for t in list(nps["title"].values()) + list(nps["intro"].values()))
+    assert not [f for f in nps["missing_translations"] if f.startswith(("title", "intro"))]
+    for s in api(srv, "viewer").get("/api/v1/surveys").json()["surveys"]:
+        if s["slug"] in ("csat-infolinia", "ocena-kontaktu", "ces-zmiana-uslugi", "enps"):
+            assert set(s["title"]) == {"pl", "en"} and s["title"]["pl"] != s["name"], s
+
+
+def test_title_and_intro_round_trip_through_the_api(srv):
+    body = shop_nps("Tytuły")
+    body["title"] = {"pl": "Twoja opinia o sklepie", "en": "Your view of our shop", "ro": "  "}
+    body["intro"] = {"en": "Two questions, one minute.", "pl": None}
+    r = create(srv, body)
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    # stored tidily: blank and null texts are left out
+    assert doc["title"] == {"pl": "Twoja opinia o sklepie", "en": "Your view of our shop"}
+    assert doc["intro"] == {"en": "Two questions, one minute."}
+    back = get_survey(srv, doc["id"])
+    assert back == doc
+    # optional, but once given it is flagged in every language of the survey
+    assert "title.ro" in back["missing_translations"]
+    assert "intro.pl" in back["missing_translations"]
+    assert "intro.ro" in back["missing_translations"]
+    assert "title.en" not in back["missing_translations"]
+    listed = by_slug(srv, doc["slug"])
+    assert listed["title"] == doc["title"] and listed["intro"] == doc["intro"]
+    # PUT replaces: GET, edit, PUT works; an absent title is none
+    back["title"]["ro"] = "Părerea ta"
+    r = api(srv).request("PUT", "/api/v1/surveys/%d" % doc["id"], body=back)
+    assert r.status_code == 200, r.text
+    assert r.json()["title"]["ro"] == "Părerea ta"
+    assert "title.ro" not in r.json()["missing_translations"]
+    del back["title"]
+    del back["intro"]
+    r = api(srv).request("PUT", "/api/v1/surveys/%d" % doc["id"], body=back)
+    assert r.status_code == 200, r.text
+    assert r.json()["title"] == {} and r.json()["intro"] == {}
+    assert not [f for f in r.json()["missing_translations"] if f.startswith(("title", "intro"))]
+
+
+BAD_TEXTS = [
+    (lambda b: b.update(title="Nasz sklep"), "title"),
+    (lambda b: b.update(title={"de": "Unser Laden"}), "title.de"),
+    (lambda b: b.update(title={"en": 5}), "title.en"),
+    (lambda b: b.update(title={"pl": "x" * 201}), "title.pl"),
+    (lambda b: b.update(intro=["Wstęp"]), "intro"),
+    (lambda b: b.update(intro={"ro": "x" * 2001}), "intro.ro"),
+    (lambda b: b.update(intro={"xx": "?"}), "intro.xx"),
+]
+
+
+@pytest.mark.parametrize("mutate,field", BAD_TEXTS)
+def test_a_bad_title_or_intro_names_its_field_and_stores_nothing(srv, mutate, field):
+    before = survey_names(srv)
+    err = api_error(create(srv, breaks(mutate)), 400, "invalid_input", field)
+    assert err["message"].startswith(field), err
+    assert survey_names(srv) == before
+
+
+def test_title_of_200_characters_is_accepted(srv):
+    body = shop_nps("Długi tytuł")
+    body["title"] = {"pl": "ą" * 100, "en": "y" * 200}
+    r = create(srv, body)
+    assert r.status_code == 201, r.text
+    assert r.json()["title"] == body["title"]
+
+
+def test_title_and_intro_in_the_editor_with_missing_flags(srv):
+    c = srv.admin()
+    sid = create(srv, shop_nps("Tytuł w edytorze")).json()["id"]
+    page = c.get("/surveys/%d" % sid).text
+    # no title yet: nothing is flagged
+    for f in ("title", "intro"):
+        box = re.search(r'<fieldset class="field wide texts"><legend>[^<]*</legend>'
+                        r'(?:(?!</fieldset>).)*name="%s_pl"(?:(?!</fieldset>).)*</fieldset>' % f,
+                        page, re.S)
+        assert box, f
+        assert "Missing translation" not in box.group(0)
+    form = c.form("/surveys/%d" % sid, "/surveys/%d" % sid)
+    data = dict(form["inputs"])
+    assert data["title_pl"] == "" and data["intro_en"] == ""
+    data.update({"title_pl": "Twoja opinia", "title_en": "Your view", "title_ro": "",
+                 "intro_pl": "Krótko.", "intro_en": "", "intro_ro": "",
+                 "languages": ["pl", "en", "ro"]})
+    r = c.post("/surveys/%d" % sid, data)
+    assert r.status_code == 303, r.text[:1000]
+    doc = get_survey(srv, sid)
+    assert doc["title"] == {"pl": "Twoja opinia", "en": "Your view"}
+    assert doc["intro"] == {"pl": "Krótko."}
+    assert doc["languages"] == ["pl", "en", "ro"]
+    page = c.get("/surveys/%d" % sid).text
+    title_box = re.search(r'<legend>Title for respondents</legend>.*?</fieldset>', page, re.S)
+    flags = re.findall(r'<span class="badge warn missing"[^>]*>([^<]*)</span>',
+                       title_box.group(0))
+    assert flags == ["Missing translation: Română"]
+    assert 'value="Twoja opinia"' in title_box.group(0)
+    assert 'maxlength="200"' in title_box.group(0)
+    intro_box = re.search(r'<legend>Introduction</legend>.*?</fieldset>', page, re.S)
+    flags = re.findall(r'<span class="badge warn missing"[^>]*>([^<]*)</span>',
+                       intro_box.group(0))
+    assert flags == ["Missing translation: English", "Missing translation: Română"]
+    # editing a question keeps the title and the introduction
+    qdata = dict(add_question_form(c, sid)["inputs"])
+    qdata.update({"key": "dodatkowe", "kind": "text", "label_pl": "Coś jeszcze?",
+                  "label_en": "Anything else?", "label_ro": "Altceva?"})
+    assert c.post("/surveys/%d/questions" % sid, qdata).status_code == 303
+    doc = get_survey(srv, sid)
+    assert doc["title"] == {"pl": "Twoja opinia", "en": "Your view"}
+    assert doc["intro"] == {"pl": "Krótko."}
+    # a title too long is refused by field, nothing changes
+    data["title_en"] = "y" * 201
+    r = c.post("/surveys/%d" % sid, data)
+    assert r.status_code == 400 and "title.en" in r.text
+    assert get_survey(srv, sid)["title"] == {"pl": "Twoja opinia", "en": "Your view"}
+
+
+def test_hostile_title_is_escaped_in_the_editor(srv):
+    body = shop_nps("Wroga treść")
+    body["title"] = {"pl": '"><script>alert(1)</script>', "en": "</textarea><b>x</b>"}
+    body["intro"] = {"en": "</textarea><script>alert(2)</script>"}
+    sid = create(srv, body).json()["id"]
+    page = srv.admin().get("/surveys/%d" % sid).text
+    assert "<script>alert" not in page and "<b>x</b>" not in page
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
+    assert "&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;</textarea>" in page
