@@ -12,6 +12,7 @@
 #include "jobs/mailer.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -463,6 +464,29 @@ static send_outcome_t smtp_send(smtp_session_t *s, const mailer_config_t *cfg, c
 
 /* ---- a run ---- */
 
+/* What the message calls the survey: its title for respondents in the
+ * message's language, else in the survey's first language (as the survey
+ * page shows it), else the survey's name. In the claim's arena. */
+static const char *mail_survey_title(arena_t *arena, const invitations_outgoing_t *o,
+                                     const char *lang)
+{
+    json_t *doc = json_loads(o->survey_title ? o->survey_title : "{}", 0, NULL);
+    const char *t = json_string_value(json_object_get(doc, lang));
+    if (!t || !t[strspn(t, " \t\r\n")]) {
+        char first[8] = "";
+        const char *list = o->survey_languages ? o->survey_languages : "";
+        size_t n = strcspn(list, ", ");
+        if (n < sizeof first) {
+            memcpy(first, list, n);
+            first[n] = '\0';
+        }
+        t = json_string_value(json_object_get(doc, first));
+    }
+    const char *copy = t && t[strspn(t, " \t\r\n")] ? arena_strdup(arena, t) : NULL;
+    json_decref(doc);
+    return copy ? copy : o->survey_name;
+}
+
 typedef struct claim_job {
     arena_t *arena;
     bool reminder;
@@ -553,7 +577,8 @@ static bool send_batch(store_t *store, const mailer_config_t *cfg, smtp_session_
             .to_name = o->name,
             .language = mailer_language(o->language, o->survey_languages),
             .org_name = org,
-            .survey_name = o->survey_name,
+            .survey_name = mail_survey_title(claim->arena,
+                                             o, mailer_language(o->language, o->survey_languages)),
             .link = buf_str(&link),
             .reminder = claim->reminder,
             .date = store_now(),

@@ -83,7 +83,7 @@ typedef struct mailer_message {
     const char *to_name;      /* may be "" */
     const char *language;     /* pl, en or ro */
     const char *org_name;
-    const char *survey_name;
+    const char *survey_name;  /* as respondents see it: its title, else its name */
     const char *link;         /* the personal link */
     bool reminder;
     int64_t date;             /* Unix seconds */

@@ -314,8 +314,9 @@ static cx_result read_outgoing_row(db_stmt_t *st, arena_t *arena, void *element)
     o->survey_name = arena_strdup(arena, db_column_text(st, 6));
     o->survey_languages = arena_strdup(arena, db_column_text(st, 7));
     o->attempts = (int)db_column_int(st, 8);
+    o->survey_title = arena_strdup(arena, db_column_text(st, 9));
     if (!o->email || !o->name || !o->language || !o->survey_slug || !o->survey_name ||
-        !o->survey_languages)
+        !o->survey_languages || !o->survey_title)
         return CX_ERR_NOMEM;
     return CX_OK;
 }
@@ -331,7 +332,7 @@ cx_result invitations_claim(db_conn_t *db, arena_t *arena, bool reminder, int64_
     if (!reminder)
         st = db_prepare(
             db, "SELECT i.id, i.survey_id, c.email, c.name, c.language, s.slug, s.name,"
-                " s.languages, i.attempts"
+                " s.languages, i.attempts, s.title"
                 " FROM invitations i JOIN customers c ON c.id = i.customer_id"
                 " JOIN surveys s ON s.id = i.survey_id"
                 " WHERE i.status = 'queued' AND s.open = 1 AND c.erased_at IS NULL"
@@ -340,7 +341,7 @@ cx_result invitations_claim(db_conn_t *db, arena_t *arena, bool reminder, int64_
     else
         st = db_prepare(
             db, "SELECT i.id, i.survey_id, c.email, c.name, c.language, s.slug, s.name,"
-                " s.languages, i.attempts"
+                " s.languages, i.attempts, s.title"
                 " FROM invitations i JOIN customers c ON c.id = i.customer_id"
                 " JOIN surveys s ON s.id = i.survey_id"
                 " WHERE i.status = 'sent' AND i.reminded_at IS NULL AND i.sent_at <= ?"

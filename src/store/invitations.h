@@ -101,7 +101,8 @@ typedef struct invitations_outgoing {
     const char *name;             /* the customer's, may be "" */
     const char *language;         /* the customer's */
     const char *survey_slug;
-    const char *survey_name;
+    const char *survey_name;      /* the team's own name for it */
+    const char *survey_title;     /* JSON {lang: text} for respondents, "{}" none */
     const char *survey_languages; /* comma list */
     int attempts;
     char token[SECRET_TOKEN_LEN + 1];

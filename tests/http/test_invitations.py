@@ -193,6 +193,23 @@ def test_the_link_answers_the_survey_once_and_marks_the_invitation(tmp_path, sin
         srv.stop()
 
 
+def test_messages_name_the_survey_by_its_title_for_respondents(tmp_path, sink):
+    """The e-mail calls the survey what the survey page calls it: the title
+    in the message's language, else in the survey's first language; never
+    the team's internal name when there is a title."""
+    db, survey = make_db(tmp_path)
+    sql(db, "UPDATE surveys SET title = ? WHERE id = ?",
+        ('{"pl":"Jak oceniasz nasz salon?","en":"How was our shop?"}', survey))
+    invite(db, "--survey", str(survey), "--customers", str(_ids(tmp_path, "c1", "c2", "c3")))
+    send(db, sink, "--base-url", BASE, "--rate", "6000/min")
+    bodies = {m["to"][0]: plain_text(parse(m)) for m in sink.messages}
+    assert "Jak oceniasz nasz salon?" in bodies["jan@example.pl"]
+    assert "How was our shop?" in bodies["ann@example.com"]
+    assert "Jak oceniasz nasz salon?" in bodies["ion@example.ro"], "no Romanian title: the first"
+    for body in bodies.values():
+        assert "Obsługa w salonie" not in body
+
+
 def _ids(d, *ids):
     path = d / "ids.txt"
     path.write_text("# external ids\n" + "\n".join(ids) + "\n\n", encoding="utf-8")
