@@ -144,26 +144,29 @@ bool search_index_ready(db_conn_t *db)
     return st && db_query_int(st, &n) == CX_OK && n == 1;
 }
 
-/* Rows (mark, newest] of one table go into its index, then the mark
- * moves. The newest id bounds the range so that the mark says exactly
- * what was indexed. */
+/* Rows (mark, upto] of one table go into its index, then the mark
+ * moves. The bound keeps the mark saying exactly what was indexed. */
 static cx_result search_index_range(db_conn_t *db, db_stmt_t *ins, db_stmt_t *move, int64_t mark,
-                                    int64_t newest)
+                                    int64_t upto)
 {
     if (!ins || !move)
         return CX_ERR_STORE;
     db_bind_int(ins, 1, mark);
-    db_bind_int(ins, 2, newest);
+    db_bind_int(ins, 2, upto);
     cx_result rc = db_exec_stmt(ins);
     if (rc)
         return CX_ERR_STORE;
-    db_bind_int(move, 1, newest);
+    db_bind_int(move, 1, upto);
     return db_exec_changed(db, move) ? CX_ERR_STORE : CX_OK;
 }
 
-cx_result search_index_pending(db_conn_t *db)
+typedef struct search_backlog {
+    int64_t r_mark, r_newest, f_mark, f_newest;
+} search_backlog_t;
+
+/* The marks and the newest ids; one read per commit. */
+static cx_result search_backlog_read(db_conn_t *db, search_backlog_t *b)
 {
-    /* one read per commit: a commit without new rows writes nothing */
     db_stmt_t *st = db_prepare(db, "SELECT responses_mark,"
                                    " coalesce((SELECT max(id) FROM responses), 0),"
                                    " feedback_mark,"
@@ -175,25 +178,88 @@ cx_result search_index_pending(db_conn_t *db)
         db_done(st);
         return CX_ERR_STORE;
     }
-    int64_t r_mark = db_column_int(st, 0), r_newest = db_column_int(st, 1);
-    int64_t f_mark = db_column_int(st, 2), f_newest = db_column_int(st, 3);
+    b->r_mark = db_column_int(st, 0);
+    b->r_newest = db_column_int(st, 1);
+    b->f_mark = db_column_int(st, 2);
+    b->f_newest = db_column_int(st, 3);
     db_done(st);
+    return CX_OK;
+}
+
+/* Ids waiting above the marks: an upper bound on the rows (ids of deleted
+ * rows and of responses without a comment count too). */
+static int64_t search_backlog_ids(const search_backlog_t *b)
+{
+    int64_t n = 0;
+    if (b->r_newest > b->r_mark)
+        n += b->r_newest - b->r_mark;
+    if (b->f_newest > b->f_mark)
+        n += b->f_newest - b->f_mark;
+    return n;
+}
+
+/* Indexes at most `ids` ids above each mark (all of them when ids < 0)
+ * and moves b's marks as it moves the stored ones. */
+static cx_result search_index_upto(db_conn_t *db, search_backlog_t *b, int64_t ids)
+{
     cx_result rc = CX_OK;
-    if (r_newest > r_mark)
+    if (b->r_newest > b->r_mark) {
+        int64_t upto = ids >= 0 && b->r_newest - b->r_mark > ids ? b->r_mark + ids : b->r_newest;
         rc = search_index_range(
             db,
             db_prepare(db, "INSERT INTO responses_fts (rowid, comment)"
                            " SELECT id, comment FROM responses"
                            " WHERE id > ? AND id <= ? AND comment IS NOT NULL"),
-            db_prepare(db, "UPDATE search_state SET responses_mark = ? WHERE id = 1"), r_mark,
-            r_newest);
-    if (!rc && f_newest > f_mark)
+            db_prepare(db, "UPDATE search_state SET responses_mark = ? WHERE id = 1"), b->r_mark,
+            upto);
+        b->r_mark = upto;
+    }
+    if (!rc && b->f_newest > b->f_mark) {
+        int64_t upto = ids >= 0 && b->f_newest - b->f_mark > ids ? b->f_mark + ids : b->f_newest;
         rc = search_index_range(
             db,
             db_prepare(db, "INSERT INTO feedback_fts (rowid, title, text)"
                            " SELECT id, title, text FROM feedback_items"
                            " WHERE id > ? AND id <= ?"),
-            db_prepare(db, "UPDATE search_state SET feedback_mark = ? WHERE id = 1"), f_mark,
-            f_newest);
+            db_prepare(db, "UPDATE search_state SET feedback_mark = ? WHERE id = 1"), b->f_mark,
+            upto);
+        b->f_mark = upto;
+    }
+    return rc;
+}
+
+cx_result search_index_pending(db_conn_t *db, bool *behind)
+{
+    search_backlog_t b;
+    cx_result rc = search_backlog_read(db, &b);
+    if (rc)
+        return rc;
+    int64_t waiting = search_backlog_ids(&b);
+    /* few: indexed now, so a 2xx means searchable; many (a bulk load):
+     * left to search_index_catch_up, unless the index is too far behind,
+     * then this commit indexes as many as it added and the lag stays */
+    if (waiting <= SEARCH_INDEX_NOW_IDS)
+        rc = search_index_upto(db, &b, -1);
+    else if (waiting > SEARCH_INDEX_LAG_IDS)
+        rc = search_index_upto(db, &b, waiting - SEARCH_INDEX_LAG_IDS);
+    *behind = !rc && search_backlog_ids(&b) > 0;
+    return rc;
+}
+
+cx_result search_index_catch_up(db_conn_t *db, bool *behind)
+{
+    search_backlog_t b;
+    cx_result rc = search_backlog_read(db, &b);
+    if (!rc)
+        rc = search_index_upto(db, &b, SEARCH_INDEX_SLICE_IDS);
+    *behind = !rc && search_backlog_ids(&b) > 0;
+    return rc;
+}
+
+cx_result search_index_backlog(db_conn_t *db, int64_t *ids)
+{
+    search_backlog_t b;
+    cx_result rc = search_backlog_read(db, &b);
+    *ids = rc ? 0 : search_backlog_ids(&b);
     return rc;
 }

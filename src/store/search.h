@@ -17,13 +17,21 @@
  * the index in sync stay plain SQL. A connection of another process
  * without it (the sqlite3 shell) cannot write to an indexed table.
  *
- * New rows are indexed once per writer transaction, not by a trigger per
- * row: search_index_pending runs just before every COMMIT of the store's
- * writer (db_sqlite.c keeps the list of such steps) and indexes every row
- * above the marks kept in the table search_state. Triggers keep already
- * indexed rows (at or below the mark) in step on update and delete. The
- * index is therefore current at every COMMIT of a cxloop writer: a search
- * after a write that returned CX_OK finds it.
+ * New rows are indexed by the writer, not by a trigger per row, and in
+ * order of id: the table search_state keeps a mark per index, the largest
+ * id indexed. search_index_pending runs just before every COMMIT of the
+ * store's writer (db_sqlite.c keeps the list of such steps). When few ids
+ * wait above the marks (at most SEARCH_INDEX_NOW_IDS: single responses, a
+ * public page, a small batch) it indexes them in that transaction, so a
+ * search after the write returned CX_OK finds them. A bulk load leaves
+ * more; its commit does not wait for their indexing (it would cost the
+ * writer a third of its time): the writer indexes them with
+ * search_index_catch_up, a slice per transaction, whenever no job waits,
+ * and before a command's store closes. Only when more than
+ * SEARCH_INDEX_LAG_IDS wait does a commit index as many as it added, so
+ * the lag stays bounded under any load. Triggers keep already indexed rows
+ * (at or below the mark) in step on update and delete; rows above the mark
+ * are indexed later with the text they have by then.
  *
  * User text never reaches FTS5 as query syntax: search_match_query keeps
  * only the words, quotes each one, and marks the last as a prefix.
@@ -56,11 +64,26 @@ cx_result search_match_query(arena_t *arena, const char *text, const char **out)
  * once when the store opens, after the migrations. */
 bool search_index_ready(db_conn_t *db);
 
-/* Indexes the responses and feedback items added above the marks and
- * moves the marks up to the newest rows. Run by the writer inside its
- * transaction, after the batch's jobs and before COMMIT; writes nothing
- * when no row was added. CX_ERR_STORE makes the whole batch fail. */
-cx_result search_index_pending(db_conn_t *db);
+/* How many ids a commit indexes at once, how many a catch-up transaction
+ * takes, and how far the index may fall behind (ids above the marks). */
+#define SEARCH_INDEX_NOW_IDS 2000
+#define SEARCH_INDEX_SLICE_IDS 10000
+#define SEARCH_INDEX_LAG_IDS 2000000
+
+/* The pre-commit step: indexes the responses and feedback items waiting
+ * above the marks when they are few (or the lag is too long, see above)
+ * and moves the marks. Run by the writer inside its transaction, after the
+ * batch's jobs and before COMMIT; writes nothing when no row was added.
+ * *behind: rows still wait. CX_ERR_STORE makes the whole batch fail. */
+cx_result search_index_pending(db_conn_t *db, bool *behind);
+
+/* Indexes the next SEARCH_INDEX_SLICE_IDS ids above each mark, in a
+ * transaction of its own that the writer runs when idle; *behind: more
+ * wait. */
+cx_result search_index_catch_up(db_conn_t *db, bool *behind);
+
+/* Ids above the marks: 0 when every row is searchable. */
+cx_result search_index_backlog(db_conn_t *db, int64_t *ids);
 
 /* Marks snippet() puts around matched words in the text it returns (the
  * page escapes everything between them, see search_snippet_html in the

@@ -68,11 +68,14 @@ cx_result store_write(store_t *s, store_job_fn fn, void *arg);
 typedef void (*store_done_fn)(void *done_arg, cx_result rc);
 cx_result store_write_async(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
                             void *done_arg);
-/* The same for a job that writes many rows (a bulk request): it is never
- * added behind another job, so it runs first in its batch, without the
- * savepoint that would first copy every page it changes. */
-cx_result store_write_async_large(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
-                                  void *done_arg);
+/* The same for a job that writes many rows (a bulk request). It runs
+ * alone in its batch, without the savepoint that would first copy every
+ * page it changes, and without SQLite's foreign-key checks: the job must
+ * itself check, inside its transaction, that every row it refers to
+ * exists, and must not delete rows (no ON DELETE action runs). Its rows
+ * may reach the search index after its commit (search.h). */
+cx_result store_write_async_bulk(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
+                                 void *done_arg);
 
 /* Online copy to dest (SQLite backup API), consistent while writers run. */
 cx_result store_backup(store_t *s, const char *dest, char *errbuf, size_t errlen);

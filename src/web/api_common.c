@@ -104,9 +104,13 @@ cx_result api_lines_init(api_lines_t *l)
 
 void api_lines_free(api_lines_t *l)
 {
-    for (size_t i = 0; i < l->count; i++)
+    /* values in the arena go with it; a decref would only walk them */
+    for (size_t i = 0; !l->in_arena && i < l->count; i++)
         json_decref(l->objects[i]);
     l->count = 0;
+    if (l->in_arena)
+        json_arena_release(&l->values);
+    l->in_arena = false;
     json_decref(l->errors);
     l->errors = NULL;
 }
@@ -123,7 +127,27 @@ void api_lines_error(api_lines_t *l, size_t line, const char *field, const char 
         json_array_append_new(l->errors, e);
 }
 
-/* Takes o (decref'd on failure) as the object of line. */
+/* Parses one object's text: NULL (with *why) when it is not valid JSON
+ * or not an object. In the lines' arena when the process installed it: the
+ * errors are built outside it, as they grow later on other threads. */
+static json_t *lines_parse_one(api_lines_t *l, const char *text, size_t len, const char **why)
+{
+    bool entered = json_arena_enter(&l->values);
+    if (entered)
+        l->in_arena = true;
+    json_error_t err;
+    json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    *why = o ? "is not a JSON object" : "is not valid JSON";
+    if (o && !json_is_object(o)) {
+        json_decref(o); /* while still in the arena that owns it */
+        o = NULL;
+    }
+    if (entered)
+        json_arena_leave();
+    return o;
+}
+
+/* Adds o as the object of line (it already belongs to l). */
 static cx_result lines_add(arena_t *arena, api_lines_t *l, json_t *o, size_t line)
 {
     if (l->count == l->capacity) {
@@ -131,7 +155,8 @@ static cx_result lines_add(arena_t *arena, api_lines_t *l, json_t *o, size_t lin
         json_t **objects = arena_alloc(arena, grown * sizeof *objects);
         size_t *lines = arena_alloc(arena, grown * sizeof *lines);
         if (!objects || !lines) {
-            json_decref(o);
+            if (!l->in_arena)
+                json_decref(o);
             return CX_ERR_NOMEM;
         }
         if (l->count) {
@@ -161,15 +186,15 @@ cx_result api_lines_parse(http_request_t *req, api_lines_t *l, bool bulk, const 
     if (!req->body || req->body_len == 0)
         return http_fail(req, CX_ERR_INVALID, NULL,
                          "the body must be a JSON object, or NDJSON: one object per line");
+    /* the objects take several times their text's size */
+    json_arena_init(&l->values, req->body_len * 8);
+    const char *why;
     if (!bulk) {
-        json_error_t err;
-        json_t *o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
-        if (!json_is_object(o)) {
-            json_decref(o);
+        json_t *o = lines_parse_one(l, req->body, req->body_len, &why);
+        if (!o)
             return http_fail(req, CX_ERR_INVALID, NULL,
                              "the body must be a JSON object (for many, send NDJSON with "
                              "Content-Type application/x-ndjson)");
-        }
         return lines_add(&req->arena, l, o, 1);
     }
     const char *p = req->body, *end = req->body + req->body_len;
@@ -191,14 +216,11 @@ cx_result api_lines_parse(http_request_t *req, api_lines_t *l, bool bulk, const 
             return http_fail(req, CX_ERR_TOO_LARGE, NULL,
                              message_text(req, &m, "too many objects in one request"));
         }
-        json_error_t err;
-        json_t *o = json_loadb(p, len, JSON_REJECT_DUPLICATES, &err);
-        if (!json_is_object(o)) {
-            api_lines_error(l, line, NULL, o ? "is not a JSON object" : "is not valid JSON");
-            json_decref(o);
-        } else if (lines_add(&req->arena, l, o, line)) {
+        json_t *o = lines_parse_one(l, p, len, &why);
+        if (!o)
+            api_lines_error(l, line, NULL, why);
+        else if (lines_add(&req->arena, l, o, line))
             return CX_ERR_NOMEM;
-        }
         p = next;
     }
     if (l->count == 0 && !l->nerrors) {
@@ -296,6 +318,12 @@ cx_result api_query_id_cursor(http_request_t *req, int64_t *id)
         return http_fail(req, CX_ERR_INVALID, "cursor", "is not a cursor this API gave");
     *id = (int64_t)c;
     return CX_OK;
+}
+
+void api_search_complete(json_t *doc, bool searched, int64_t unindexed)
+{
+    if (searched)
+        json_object_set_new(doc, "search_complete", json_boolean(unindexed <= 0));
 }
 
 void api_next_cursor(json_t *doc, const char *cursor)

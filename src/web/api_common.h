@@ -31,6 +31,7 @@
 #include "core/secret.h"
 #include "store/db.h"
 #include "web/http.h"
+#include "web/json_arena.h"
 
 /* ---- Idempotency-Key ---- */
 
@@ -71,12 +72,15 @@ bool api_idempotency_answer(http_request_t *req, http_response_t *res,
 #define API_LINES_ERRORS_MAX 100 /* errors listed in one answer */
 
 typedef struct api_lines {
-    json_t **objects; /* the parsed objects (owned: api_lines_free) */
+    json_t **objects; /* the parsed objects (owned: api_lines_free); read
+                       * only: they may live in `values` (json_arena.h) */
     size_t *lines;    /* their line numbers (1 for a single object) */
     size_t count;
     size_t capacity;
     json_t *errors;   /* [{"line", "field", "message"}], the first ERRORS_MAX */
     size_t nerrors;   /* every error, listed or not */
+    json_arena_t values; /* where the objects were built, when in_arena */
+    bool in_arena;
 } api_lines_t;
 
 /* An empty list; CX_ERR_NOMEM when out of memory (free it anyway). */
@@ -117,6 +121,10 @@ cx_result api_query_id_cursor(http_request_t *req, int64_t *id);
 
 /* Sets doc's "next_cursor": cursor, or null when NULL (the last page). */
 void api_next_cursor(json_t *doc, const char *cursor);
+
+/* For a list searched with q: doc's "search_complete", false while ids a
+ * bulk load wrote still wait for the search index (search.h). */
+void api_search_complete(json_t *doc, bool searched, int64_t unindexed);
 
 /* The same for an id-paged list: the last row's id when the page is full
  * (count == limit, count > 0), else null. */

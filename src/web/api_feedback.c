@@ -394,12 +394,15 @@ typedef struct feedback_list_job {
     size_t count;
     bool more;
     store_feedback_t *items;
+    int64_t unindexed; /* ids not yet searchable (a bulk load's, search.h) */
 } feedback_list_job_t;
 
 static cx_result feedback_list_job(db_conn_t *db, void *arg)
 {
     feedback_list_job_t *j = arg;
     arena_t *arena = &j->req->arena;
+    if (j->filter.match && search_index_backlog(db, &j->unindexed) != CX_OK)
+        return CX_ERR_STORE;
     cx_result rc = browse_list(db, arena, &j->filter, &j->entries, &j->count, &j->more);
     if (rc)
         return rc;
@@ -479,5 +482,6 @@ cx_result api_feedback_list(http_request_t *req, http_response_t *res)
         cursor = browse_cursor_format(&req->arena, &c);
     }
     api_next_cursor(doc, cursor);
+    api_search_complete(doc, f->match != NULL, job.unindexed);
     return http_json(req, res, 200, doc);
 }

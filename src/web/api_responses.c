@@ -576,7 +576,7 @@ cx_result api_responses_create(http_request_t *req, http_response_t *res)
      * line; the write joins a group commit without holding this thread */
     if (!rc && jp->in.count > 0) {
         rc = jp->in.count >= RESPONSES_LARGE
-                 ? store_write_async_large(req->store, responses_write_job, jp,
+                 ? store_write_async_bulk(req->store, responses_write_job, jp,
                                            responses_write_done, jp)
                  : store_write_async(req->store, responses_write_job, jp, responses_write_done,
                                      jp);
@@ -661,6 +661,7 @@ typedef struct response_list_job {
     store_response_t *rows;
     bool no_survey;
     const char *match;   /* full-text query from q (search.h), NULL for none */
+    int64_t unindexed;   /* ids not yet searchable (a bulk load's, search.h) */
 } response_list_job_t;
 
 static cx_result response_list_job(db_conn_t *db, void *arg)
@@ -681,6 +682,8 @@ static cx_result response_list_job(db_conn_t *db, void *arg)
             return rc;
         j->filter.survey_id = s.id;
     }
+    if (j->match && search_index_backlog(db, &j->unindexed) != CX_OK)
+        return CX_ERR_STORE;
     cx_result rc = j->match ? browse_response_ids_matching(db, arena, &j->filter, j->match,
                                                            &j->ids, &j->count)
                             : store_response_ids(db, arena, &j->filter, &j->ids, &j->count);
@@ -774,5 +777,6 @@ cx_result api_responses_list(http_request_t *req, http_response_t *res)
     if (!doc)
         return CX_ERR_NOMEM;
     api_next_id_cursor(doc, job.count, f->limit, job.count ? job.ids[job.count - 1] : 0);
+    api_search_complete(doc, job.match != NULL, job.unindexed);
     return http_json(req, res, 200, doc);
 }

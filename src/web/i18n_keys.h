@@ -366,6 +366,7 @@ typedef enum i18n_key {
     T_FB_DETAILS,
     T_FB_NOT_FOUND,
     T_FB_BAD_FILTER,
+    T_FB_INDEXING,
     T_FB_RESULTS,
     T_CU_LEAD,
     T_CU_SEARCH,

@@ -304,6 +304,7 @@ typedef struct fb_list_job {
     browse_entry_t *entries;
     size_t count;
     bool more;
+    int64_t unindexed; /* ids a bulk load left for the search index */
 } fb_list_job_t;
 
 static cx_result fb_list_job(db_conn_t *db, void *arg)
@@ -312,6 +313,8 @@ static cx_result fb_list_job(db_conn_t *db, void *arg)
     cx_result rc = surveys_list(db, &j->req->arena, &j->surveys, &j->nsurveys);
     if (rc || j->view->bad)
         return rc;
+    if (j->view->filter.match && search_index_backlog(db, &j->unindexed) != CX_OK)
+        j->unindexed = 0; /* only for a note */
     return browse_list(db, &j->req->arena, &j->view->filter, &j->entries, &j->count, &j->more);
 }
 
@@ -443,7 +446,12 @@ cx_result page_feedback(http_request_t *req, http_response_t *res)
         buf_puts(b, "<div class=\"notice notice-error\" role=\"alert\">");
         html_textf(b, req, T_FB_BAD_FILTER, view.bad);
         buf_puts(b, "</div>");
-    } else if (job.count == 0) {
+        html_end(req, res);
+        return CX_OK;
+    }
+    if (job.unindexed > 0) /* the writer indexes a bulk load when idle */
+        html_notice(b, "info", web_t(req, T_FB_INDEXING));
+    if (job.count == 0) {
         html_empty_state(b, "feedback", web_t(req, T_FB_EMPTY), web_t(req, T_FB_EMPTY_TEXT));
     } else {
         buf_printf(b, "<section aria-label=\"%a\">", web_t(req, T_FB_RESULTS));

@@ -49,6 +49,7 @@
 
 #include "jobs/mailer.h"
 #include "sys/log.h"
+#include "web/json_arena.h"
 #include "web/multipart.h"
 #include "web/pages.h"
 #include "web/router.h"
@@ -613,6 +614,8 @@ static int wait_for_signal(void)
 int web_serve(store_t *store, const web_options_t *opt)
 {
     static web_server_t srv; /* one server per process: the signal pipe is too */
+    /* request bodies parse into arenas (json_arena.h), before any thread */
+    json_arena_install();
     memset(&srv.app, 0, sizeof srv.app);
     atomic_init(&srv.active, 0);
     srv.app.store = store;

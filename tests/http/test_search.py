@@ -219,3 +219,51 @@ def test_text_is_searchable_as_soon_as_a_write_is_answered(srv, tmp_path):
     assert got.status_code == 201, got.text
     found = search(srv, "pelikan trzecia", path="/api/v1/feedback")
     assert [f["title"] for f in found["feedback"]] == ["Pelikan"], found
+
+
+def test_a_bulk_load_becomes_searchable_and_says_when_it_is_not_yet(srv):
+    """An NDJSON request of thousands of lines is answered once committed;
+    its comments are indexed by the writer right after (docs/internals/
+    search.md). A search says "search_complete": false until every row is
+    searchable, then finds all of them; a single response after it is
+    found at once again."""
+    import json
+    import time
+    import requests
+    lines = [{"survey": "nps-relacja", "score": i % 11, "language": "pl",
+              "comment": "Wombat numer %d dzwonił" % i,
+              "submitted_at": "2026-10-21T10:00:00Z"} for i in range(5000)]
+    got = requests.post(srv.url("/api/v1/responses"),
+                        data="".join(json.dumps(line) + "\n" for line in lines).encode(),
+                        headers={"Authorization": "Bearer " + srv.key("manager"),
+                                 "Content-Type": "application/x-ndjson"}, timeout=60)
+    assert got.status_code == 201, got.text
+    assert got.json()["count"] == 5000
+    deadline = time.time() + 60
+    while True:
+        found = search(srv, "wombat", limit=1000)
+        assert "search_complete" in found
+        if found["search_complete"] or time.time() > deadline:
+            break
+        time.sleep(0.05)
+    assert found["search_complete"], "the index never caught up"
+    total, cursor = 0, None
+    while True:
+        params = {"limit": 1000}
+        if cursor:
+            params["cursor"] = cursor
+        page = search(srv, "wombat", **params)
+        assert page["search_complete"] is True
+        total += len(page["responses"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert total == 5000
+    assert "search_complete" not in srv.api(role="analyst").get("/api/v1/responses").json()
+    assert search(srv, "wombat", path="/api/v1/feedback")["search_complete"] is True
+    api = srv.api(role="manager")
+    got = api.post("/api/v1/responses", {"survey": "nps-relacja", "score": 9,
+                                         "comment": "Wombacik pojedynczy",
+                                         "submitted_at": "2026-10-21T11:00:00Z"})
+    assert got.status_code == 201, got.text
+    assert comments(srv, "wombacik") == {"Wombacik pojedynczy"}

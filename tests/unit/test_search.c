@@ -3,12 +3,16 @@
  * comma and cedilla forms, case), the safe query builder (hostile input is
  * only words), and the index kept in step on insert (once per writer
  * transaction, before COMMIT), update (an erasure sets the comment to
- * NULL) and delete, for rows indexed already and rows not yet indexed.
+ * NULL) and delete, for rows indexed already and rows not yet indexed;
+ * a bulk load indexed after its commit by the idle writer, at open and
+ * at close, with the lag bounded.
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "store/browse.h"
@@ -487,6 +491,177 @@ Test(search, new_rows_are_indexed_once_per_transaction)
     many_job_t again = {.survey = survey, .first = 180, .n = 20, .rids = rids, .fids = fids};
     cr_assert_eq(store_write(s, many_job, &again), CX_OK);
     expect_index_equals_rebuild(s, "after reopening");
+    store_close(s);
+    test_db_remove(&t);
+}
+
+/* ---- a bulk load: indexed after its commit, when the writer is idle ---- */
+
+typedef struct bulk_job {
+    int64_t survey;
+    int first, n;
+    int64_t id_gap; /* the first response's id this far above the newest */
+} bulk_job_t;
+
+/* n responses with comments (as the bulk API writes them), and one
+ * feedback item, in one transaction. */
+static cx_result bulk_job(db_conn_t *db, void *arg)
+{
+    bulk_job_t *j = arg;
+    if (j->id_gap) { /* a response far above the newest: the ids between wait too */
+        db_stmt_t *st =
+            db_prepare(db, "INSERT INTO responses (id, survey_id, submitted_at, comment,"
+                           " created_at) VALUES ((SELECT max(id) FROM responses) + ?, ?, 1,"
+                           " 'daleko golf', 1)");
+        db_bind_int(st, 1, j->id_gap);
+        db_bind_int(st, 2, j->survey);
+        cx_result rc = db_exec_stmt(st);
+        if (rc)
+            return rc;
+    }
+    store_response_t *rows = calloc((size_t)j->n, sizeof *rows);
+    int64_t *ids = calloc((size_t)j->n, sizeof *ids);
+    char(*texts)[64] = calloc((size_t)j->n, sizeof *texts);
+    cx_result rc = rows && ids && texts ? CX_OK : CX_ERR_NOMEM;
+    for (int k = 0; !rc && k < j->n; k++) {
+        comment_for(j->first + k, texts[k], sizeof texts[k]);
+        rows[k] = (store_response_t){.survey_id = j->survey, .submitted_at = 10 + k,
+                                     .created_at = 10, .comment = texts[k]};
+    }
+    if (!rc)
+        rc = store_responses_add_many(db, rows, (size_t)j->n, ids);
+    store_feedback_t f = {.source = "review", .title = "hurtem", .text = "alfa bravo",
+                          .received_at = 5, .created_at = 5};
+    if (!rc)
+        rc = store_feedback_add(db, &f, NULL);
+    free(rows);
+    free(ids);
+    free(texts);
+    return rc;
+}
+
+static cx_result backlog_job(db_conn_t *db, void *arg)
+{
+    return search_index_backlog(db, arg);
+}
+
+static int64_t backlog_of(store_t *s)
+{
+    int64_t ids = -1;
+    cr_assert_eq(store_read(s, backlog_job, &ids), CX_OK);
+    return ids;
+}
+
+/* Polls until nothing waits (the writer catches up by itself). */
+static void expect_caught_up(store_t *s, const char *when)
+{
+    for (int tries = 0; tries < 2000 && backlog_of(s) > 0; tries++) {
+        struct timespec pause = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    cr_assert_eq(backlog_of(s), 0, "%s: the writer never caught up", when);
+    expect_index_equals_rebuild(s, when);
+}
+
+/* Runs job as a bulk job, then holds the writer in the gate hold (fresh,
+ * used once): meanwhile nothing but job's own commit touched the index. */
+static void run_then_hold(store_t *s, store_job_fn job, void *arg, gate_t *hold)
+{
+    *hold = (gate_t){.entered = false, .open = false};
+    pthread_mutex_init(&hold->lock, NULL);
+    pthread_cond_init(&hold->cond, NULL);
+    batch_wait_t w = {.pending = 1};
+    pthread_mutex_init(&w.lock, NULL);
+    pthread_cond_init(&w.cond, NULL);
+    batch_slot_t slot = {.w = &w, .i = 0};
+    cr_assert_eq(store_write_async_bulk(s, job, arg, batch_done, &slot), CX_OK);
+    cr_assert_eq(store_write_async(s, gate_job, hold, gate_done, NULL), CX_OK);
+    pthread_mutex_lock(&w.lock);
+    while (w.pending > 0)
+        pthread_cond_wait(&w.cond, &w.lock);
+    pthread_mutex_unlock(&w.lock);
+    cr_assert_eq(w.rcs[0], CX_OK);
+    pthread_mutex_lock(&hold->lock);
+    while (!hold->entered)
+        pthread_cond_wait(&hold->cond, &hold->lock);
+    pthread_mutex_unlock(&hold->lock);
+    pthread_mutex_destroy(&w.lock);
+    pthread_cond_destroy(&w.cond);
+}
+
+static void release(gate_t *hold)
+{
+    pthread_mutex_lock(&hold->lock);
+    hold->open = true;
+    pthread_cond_broadcast(&hold->cond);
+    pthread_mutex_unlock(&hold->lock);
+}
+
+Test(search, a_bulk_load_is_indexed_when_the_writer_is_idle)
+{
+    test_db_t t;
+    test_db_make(&t);
+    store_t *s = test_db_open(&t, 0);
+    int64_t survey = 0;
+    cr_assert_eq(store_write(s, survey_job, &survey), CX_OK);
+
+    /* a few rows: searchable at their commit */
+    bulk_job_t few = {.survey = survey, .first = 0, .n = 100};
+    /* a gate each: the writer may still be leaving one when the next is set */
+    gate_t hold[3];
+    run_then_hold(s, bulk_job, &few, &hold[0]);
+    cr_assert_eq(backlog_of(s), 0, "a small write is indexed in its own commit");
+    release(&hold[0]);
+
+    /* many: the commit leaves them; the idle writer indexes them, and a
+     * copy taken meanwhile (as after a crash) catches up when opened */
+    bulk_job_t many = {.survey = survey, .first = 100, .n = 3 * SEARCH_INDEX_NOW_IDS};
+    run_then_hold(s, bulk_job, &many, &hold[1]);
+    cr_assert_gt(backlog_of(s), SEARCH_INDEX_NOW_IDS, "the bulk commit left its rows");
+    char copy[1100], err[512];
+    snprintf(copy, sizeof copy, "%s/copy.db", t.dir);
+    cr_assert_eq(store_backup(s, copy, err, sizeof err), CX_OK, "%s", err);
+    release(&hold[1]);
+    expect_caught_up(s, "after a bulk load");
+
+    store_options_t opt = {.path = copy, .readers = 2};
+    store_t *c = NULL;
+    cr_assert_eq(store_open(&opt, &c, err, sizeof err), CX_OK, "%s", err);
+    expect_caught_up(c, "a copy with a backlog, opened");
+    store_close(c);
+
+    /* closing finishes what waits: a command's rows are searchable when
+     * it returns */
+    bulk_job_t more = {.survey = survey, .first = 20000, .n = 3 * SEARCH_INDEX_NOW_IDS};
+    run_then_hold(s, bulk_job, &more, &hold[2]);
+    cr_assert_gt(backlog_of(s), 0);
+    release(&hold[2]);
+    store_close(s);
+    s = test_db_open(&t, 0);
+    cr_assert_eq(backlog_of(s), 0, "closed with nothing waiting");
+    expect_index_equals_rebuild(s, "after closing");
+    store_close(s);
+    test_db_remove(&t);
+}
+
+Test(search, the_lag_stays_bounded)
+{
+    test_db_t t;
+    test_db_make(&t);
+    store_t *s = test_db_open(&t, 0);
+    int64_t survey = 0;
+    cr_assert_eq(store_write(s, survey_job, &survey), CX_OK);
+    /* ids far above the newest: more wait than the lag allows, so the
+     * commit itself indexes down to the bound */
+    bulk_job_t far = {.survey = survey, .first = 0, .n = 3000,
+                      .id_gap = SEARCH_INDEX_LAG_IDS + 500000};
+    gate_t hold;
+    run_then_hold(s, bulk_job, &far, &hold);
+    int64_t waiting = backlog_of(s);
+    cr_assert_leq(waiting, SEARCH_INDEX_LAG_IDS, "%lld ids wait", (long long)waiting);
+    cr_assert_gt(waiting, SEARCH_INDEX_NOW_IDS);
+    release(&hold);
+    expect_caught_up(s, "after the far ids");
     store_close(s);
     test_db_remove(&t);
 }

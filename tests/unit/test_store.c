@@ -287,9 +287,28 @@ Test(store, async_writes_share_a_batch_and_failures_stay_alone)
     test_db_remove(&t);
 }
 
-/* A large job starts a batch of its own: behind the gate, [small] and
- * [large, small] are two batches. */
-Test(store, a_large_async_job_starts_its_own_batch)
+/* foreign_keys as each job of the next test saw it, by n % 10 */
+static int64_t foreign_keys_seen[10];
+
+static cx_result add_feedback_noting_checks_job(db_conn_t *db, void *arg)
+{
+    int i = *(const int *)arg % 10;
+    cx_result rc = db_query_int(db_prepare(db, "PRAGMA foreign_keys"), &foreign_keys_seen[i]);
+    return rc ? rc : add_feedback_job(db, arg);
+}
+
+/* A row that refers to no survey: SQLite's check refuses it. */
+static cx_result orphan_response_job(db_conn_t *db, void *arg)
+{
+    (void)arg;
+    return db_exec_stmt(db_prepare(db, "INSERT INTO responses (survey_id, submitted_at,"
+                                       " created_at) VALUES (999999, 1, 1)"));
+}
+
+/* A bulk job runs alone, without foreign-key checks; behind the gate,
+ * [small], [bulk] and [small] are three batches, and the checks are on
+ * again for the jobs after it. */
+Test(store, a_bulk_job_runs_alone_without_the_foreign_key_checks)
 {
     test_db_t t;
     test_db_make(&t);
@@ -298,26 +317,38 @@ Test(store, a_large_async_job_starts_its_own_batch)
     the_gate.entered = false;
     the_gate.called = 0;
     static int gate_n = 8000, n[3] = {8001, 8002, 8003};
+    cr_assert_neq(store_write(s, orphan_response_job, NULL), CX_OK, "SQLite checks references");
     cr_assert_eq(store_write_async(s, gate_job, NULL, async_done, &gate_n), CX_OK);
     pthread_mutex_lock(&the_gate.lock);
     while (!the_gate.entered)
         pthread_cond_wait(&the_gate.cond, &the_gate.lock);
     pthread_mutex_unlock(&the_gate.lock);
-    cr_assert_eq(store_write_async(s, add_feedback_job, &n[0], async_done, &n[0]), CX_OK);
-    cr_assert_eq(store_write_async_large(s, add_feedback_job, &n[1], async_done, &n[1]), CX_OK);
-    cr_assert_eq(store_write_async(s, add_feedback_job, &n[2], async_done, &n[2]), CX_OK);
+    cr_assert_eq(store_write_async(s, add_feedback_noting_checks_job, &n[0], async_done, &n[0]),
+                 CX_OK);
+    cr_assert_eq(
+        store_write_async_bulk(s, add_feedback_noting_checks_job, &n[1], async_done, &n[1]),
+        CX_OK);
+    cr_assert_eq(store_write_async(s, add_feedback_noting_checks_job, &n[2], async_done, &n[2]),
+                 CX_OK);
     pthread_mutex_lock(&the_gate.lock);
     the_gate.open = true;
     pthread_cond_broadcast(&the_gate.cond);
     while (the_gate.called < 4)
         pthread_cond_wait(&the_gate.cond, &the_gate.lock);
     pthread_mutex_unlock(&the_gate.lock);
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(the_gate.rc[n[i] % 10], CX_OK, "job %d", i);
+    cr_assert_eq(foreign_keys_seen[1], 1, "the small job before: checked");
+    cr_assert_eq(foreign_keys_seen[2], 0, "the bulk job: not checked");
+    cr_assert_eq(foreign_keys_seen[3], 1, "the small job after: checked again");
+    cr_assert_neq(store_write(s, orphan_response_job, NULL), CX_OK,
+                  "after a bulk job, SQLite still refuses a row that refers to nothing");
     int64_t count = 0;
     cr_assert_eq(store_read(s, count_feedback, &count), CX_OK);
     cr_assert_eq(count, 3);
     store_stats_t stats;
     store_get_stats(s, &stats);
-    cr_assert_eq(stats.commits, 3, "gate, [small], [large, small]: %llu commits",
+    cr_assert_eq(stats.commits, 6, "two orphans, the gate, [small], [bulk], [small]: %llu",
                  (unsigned long long)stats.commits);
     store_close(s);
     test_db_remove(&t);
