@@ -284,6 +284,10 @@ int cmd_import(int argc, char **argv)
         cli_error("%s: %s; nothing imported", path, cx_result_text(sum->job_result));
         goto out;
     }
+    /* the rows are stored; their comments' search index is part of the
+     * import's time (a failure here leaves them to the next writer) */
+    if (!o.dry_run && store_catch_up(store) != CX_OK)
+        cli_error("the imported rows will be searchable once cxloop next writes");
     print_summary(&o, sum, seconds_since(&t0));
     status = CLI_OK;
 out:

@@ -246,12 +246,12 @@ cx_result search_index_pending(db_conn_t *db, bool *behind)
     return rc;
 }
 
-cx_result search_index_catch_up(db_conn_t *db, bool *behind)
+cx_result search_index_catch_up(db_conn_t *db, bool all, bool *behind)
 {
     search_backlog_t b;
     cx_result rc = search_backlog_read(db, &b);
     if (!rc)
-        rc = search_index_upto(db, &b, SEARCH_INDEX_SLICE_IDS);
+        rc = search_index_upto(db, &b, all ? -1 : SEARCH_INDEX_SLICE_IDS);
     *behind = !rc && search_backlog_ids(&b) > 0;
     return rc;
 }

@@ -77,10 +77,10 @@ bool search_index_ready(db_conn_t *db);
  * *behind: rows still wait. CX_ERR_STORE makes the whole batch fail. */
 cx_result search_index_pending(db_conn_t *db, bool *behind);
 
-/* Indexes the next SEARCH_INDEX_SLICE_IDS ids above each mark, in a
- * transaction of its own that the writer runs when idle; *behind: more
- * wait. */
-cx_result search_index_catch_up(db_conn_t *db, bool *behind);
+/* Indexes the next SEARCH_INDEX_SLICE_IDS ids above each mark (every id,
+ * when all), in a transaction of its own that the writer runs when idle
+ * (store_catch_up, store_close: all); *behind: more wait. */
+cx_result search_index_catch_up(db_conn_t *db, bool all, bool *behind);
 
 /* Ids above the marks: 0 when every row is searchable. */
 cx_result search_index_backlog(db_conn_t *db, int64_t *ids);

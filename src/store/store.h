@@ -77,6 +77,12 @@ cx_result store_write_async(store_t *s, store_job_fn fn, void *arg, store_done_f
 cx_result store_write_async_bulk(store_t *s, store_job_fn fn, void *arg, store_done_fn done,
                                  void *done_arg);
 
+/* Does now, in one transaction, what the writer's pre-commit steps left
+ * for its idle time (the search index of a bulk load, search.h), so that
+ * everything written so far is searchable when it returns. store_close
+ * does the same; a command calls it to count the time in its own. */
+cx_result store_catch_up(store_t *s);
+
 /* Online copy to dest (SQLite backup API), consistent while writers run. */
 cx_result store_backup(store_t *s, const char *dest, char *errbuf, size_t errlen);
 
