@@ -103,7 +103,7 @@ int cli_open_store(const char *path, bool create, store_t **out)
 
 int cli_open_store_for_serving(const char *path, bool create, store_t **out)
 {
-    store_options_t opt = {.path = path, .create = create, .readers = 16};
+    store_options_t opt = {.path = path, .create = create, .readers = 16, .long_running = true};
     return open_store(&opt, out);
 }
 

@@ -1199,6 +1199,10 @@ cx_result gen_run(store_t *store, const gen_config_t *cfg, gen_summary_t *out, c
     free(job.cases);
     pipe_free(&pipe);
     gen_model_free(&model);
+    /* the comments' search index is part of the load and of its time, in
+     * one transaction (the writer would otherwise do it a slice at a time) */
+    if (!rc && (rc = store_catch_up(store)) != CX_OK && !err[0])
+        snprintf(err, errlen, "the search index failed: %s", cx_result_text(rc));
     if (rc)
         memset(out->rows, 0, sizeof out->rows);
     out->seconds = seconds_since(&t0);

@@ -973,11 +973,13 @@ cx_result store_open(const store_options_t *opt, store_t **out, char *errbuf, si
         store_free(s);
         return rc;
     }
-    /* work an earlier process left (it stopped with a backlog) */
+    /* a server takes on the work an earlier process left (it was killed
+     * with a backlog); a command leaves it to the server, or to the next
+     * process whose own commit finds it */
     for (size_t i = 0; i < STORE_PRE_COMMIT_COUNT; i++) {
         int64_t amount = 0;
         s->pre_commit_on[i] = store_pre_commit[i].ready(s->writer);
-        s->behind[i] = s->pre_commit_on[i] &&
+        s->behind[i] = opt->long_running && s->pre_commit_on[i] &&
                        store_pre_commit[i].backlog(s->writer, &amount) == CX_OK && amount > 0;
     }
     s->nreaders = opt->readers > 0 ? opt->readers : 8;
@@ -1014,10 +1016,11 @@ void store_close(store_t *s)
     pthread_mutex_unlock(&s->lock);
     pthread_join(s->writer_thread, NULL);
     /* what a step left is done before the store closes, so a command's
-     * rows are searchable when it returns */
+     * rows are searchable when it returns; a slice per transaction, so a
+     * server writing meanwhile waits at most one slice at a time */
     if (writer_has_backlog(s))
         log_info("store: indexing the newest rows for search before closing");
-    while (writer_catch_up(s, true))
+    while (writer_catch_up(s, false))
         ;
     /* fold the WAL back so a copied file is complete on its own */
     conn_exec(s->writer, "PRAGMA wal_checkpoint(TRUNCATE)");

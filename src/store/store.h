@@ -46,12 +46,18 @@ typedef struct store_options {
     bool bulk_load;      /* loading generated data: no foreign-key checks on
                             the writer (the loader's references are right by
                             construction) and a 1 GiB page cache */
+    bool long_running;   /* a server: takes on, when idle, the work an earlier
+                            process left (a killed server's search backlog);
+                            a command only finishes what its own writes left,
+                            so a read-only command never writes */
 } store_options_t;
 
 /* Opens (and if asked creates) the database, applies pending migrations and
  * starts the writer. On failure *out is NULL and a message is in errbuf. */
 cx_result store_open(const store_options_t *opt, store_t **out, char *errbuf, size_t errlen);
-/* Finishes queued writes, stops the writer, closes every connection. */
+/* Finishes queued writes and the work they left for the writer's idle
+ * time (a slice per transaction, so other processes' writes interleave),
+ * stops the writer, closes every connection. */
 void store_close(store_t *s);
 
 cx_result store_read(store_t *s, store_job_fn fn, void *arg);
