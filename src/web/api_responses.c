@@ -49,8 +49,9 @@
 #include "web/web.h"
 
 #define RESPONSES_TEXT_MAX 10000
-/* a bulk request this large starts a commit batch of its own (no savepoint) */
-#define RESPONSES_LARGE 100
+/* a request of this many lines is a bulk job: alone in its commit batch,
+ * without a savepoint or SQLite's foreign-key checks (store.h) */
+#define RESPONSES_BULK 100
 
 static const char *const response_keys[] = {"survey",     "score",   "comment",
                                             "answers",    "customer", "touchpoint",
@@ -575,7 +576,7 @@ cx_result api_responses_create(http_request_t *req, http_response_t *res)
     /* lines that parsed are checked too, so one answer names every bad
      * line; the write joins a group commit without holding this thread */
     if (!rc && jp->in.count > 0) {
-        rc = jp->in.count >= RESPONSES_LARGE
+        rc = jp->in.count >= RESPONSES_BULK
                  ? store_write_async_bulk(req->store, responses_write_job, jp,
                                            responses_write_done, jp)
                  : store_write_async(req->store, responses_write_job, jp, responses_write_done,
