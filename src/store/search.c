@@ -144,20 +144,26 @@ bool search_index_ready(db_conn_t *db)
     return st && db_query_int(st, &n) == CX_OK && n == 1;
 }
 
-/* Rows (mark, upto] of one table go into its index, then the mark
- * moves. The bound keeps the mark saying exactly what was indexed. */
-static cx_result search_index_range(db_conn_t *db, db_stmt_t *ins, db_stmt_t *move, int64_t mark,
-                                    int64_t upto)
+/* At most ids rows above *mark of one table (every one up to newest when
+ * ids < 0) go into its index, then the mark moves, in the table and in
+ * *mark. The upper bound keeps the mark saying exactly what was indexed. */
+static cx_result search_index_range(db_conn_t *db, db_stmt_t *ins, db_stmt_t *move,
+                                    int64_t *mark, int64_t newest, int64_t ids)
 {
+    if (newest <= *mark)
+        return CX_OK;
     if (!ins || !move)
         return CX_ERR_STORE;
-    db_bind_int(ins, 1, mark);
+    int64_t upto = ids >= 0 && newest - *mark > ids ? *mark + ids : newest;
+    db_bind_int(ins, 1, *mark);
     db_bind_int(ins, 2, upto);
-    cx_result rc = db_exec_stmt(ins);
-    if (rc)
+    if (db_exec_stmt(ins))
         return CX_ERR_STORE;
     db_bind_int(move, 1, upto);
-    return db_exec_changed(db, move) ? CX_ERR_STORE : CX_OK;
+    if (db_exec_changed(db, move))
+        return CX_ERR_STORE;
+    *mark = upto;
+    return CX_OK;
 }
 
 typedef struct search_backlog {
@@ -202,29 +208,21 @@ static int64_t search_backlog_ids(const search_backlog_t *b)
  * and moves b's marks as it moves the stored ones. */
 static cx_result search_index_upto(db_conn_t *db, search_backlog_t *b, int64_t ids)
 {
-    cx_result rc = CX_OK;
-    if (b->r_newest > b->r_mark) {
-        int64_t upto = ids >= 0 && b->r_newest - b->r_mark > ids ? b->r_mark + ids : b->r_newest;
-        rc = search_index_range(
-            db,
-            db_prepare(db, "INSERT INTO responses_fts (rowid, comment)"
-                           " SELECT id, comment FROM responses"
-                           " WHERE id > ? AND id <= ? AND comment IS NOT NULL"),
-            db_prepare(db, "UPDATE search_state SET responses_mark = ? WHERE id = 1"), b->r_mark,
-            upto);
-        b->r_mark = upto;
-    }
-    if (!rc && b->f_newest > b->f_mark) {
-        int64_t upto = ids >= 0 && b->f_newest - b->f_mark > ids ? b->f_mark + ids : b->f_newest;
+    cx_result rc = search_index_range(
+        db,
+        db_prepare(db, "INSERT INTO responses_fts (rowid, comment)"
+                       " SELECT id, comment FROM responses"
+                       " WHERE id > ? AND id <= ? AND comment IS NOT NULL"),
+        db_prepare(db, "UPDATE search_state SET responses_mark = ? WHERE id = 1"), &b->r_mark,
+        b->r_newest, ids);
+    if (!rc)
         rc = search_index_range(
             db,
             db_prepare(db, "INSERT INTO feedback_fts (rowid, title, text)"
                            " SELECT id, title, text FROM feedback_items"
                            " WHERE id > ? AND id <= ?"),
-            db_prepare(db, "UPDATE search_state SET feedback_mark = ? WHERE id = 1"), b->f_mark,
-            upto);
-        b->f_mark = upto;
-    }
+            db_prepare(db, "UPDATE search_state SET feedback_mark = ? WHERE id = 1"), &b->f_mark,
+            b->f_newest, ids);
     return rc;
 }
 
